@@ -123,3 +123,17 @@ buf_cstr(const struct buf *b)
 {
 	return b->data != NULL ? b->data : "";
 }
+
+void
+str_copy_trunc(char *dst, size_t size, const char *src)
+{
+	size_t n = src != NULL ? strlen(src) : 0;
+
+	if (size == 0)
+		return;
+	if (n >= size)
+		n = size - 1;
+	if (n > 0)
+		memcpy(dst, src, n);
+	dst[n] = '\0';
+}

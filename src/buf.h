@@ -34,6 +34,11 @@ enum ws_status	buf_printf(struct buf *b, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 enum ws_status	buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 		    __attribute__((format(printf, 2, 0)));
+/*
+ * Copies src into dst of size bytes, cutting it short if need be (for
+ * free text such as ledger notes; identifiers are checked, not cut).
+ */
+void		str_copy_trunc(char *dst, size_t size, const char *src);
 /* The content as a C string ("" for an empty buffer, never NULL). */
 const char     *buf_cstr(const struct buf *b);
 

@@ -21,18 +21,6 @@ struct batch_arg {
 	bool				 last;
 };
 
-static void
-copy_str(char *dst, size_t size, const char *src)
-{
-	size_t n = src != NULL ? strlen(src) : 0;
-
-	if (n >= size)
-		n = size - 1;
-	if (n > 0)
-		memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 static enum ws_status
 batch_body(struct store_txn *t, void *arg)
 {
@@ -66,8 +54,8 @@ batch_body(struct store_txn *t, void *arg)
 			memset(&e, 0, sizeof(e));
 			e.op = LEDGER_ISSUE;
 			e.at = now;
-			copy_str(e.actor, sizeof(e.actor), a->req->creator);
-			copy_str(e.reference, sizeof(e.reference), c.id);
+			str_copy_trunc(e.actor, sizeof(e.actor), a->req->creator);
+			str_copy_trunc(e.reference, sizeof(e.reference), c.id);
 			e.amount = v.amount;
 			v.ledger_seq = 0;
 			v.created = now;
@@ -157,7 +145,7 @@ charge_create(struct store *s, const struct codegen *g,
 			return st;
 	}
 	/* validate with a stand-in code: the real ones come from g */
-	copy_str(proto.code, sizeof(proto.code), "X");
+	str_copy_trunc(proto.code, sizeof(proto.code), "X");
 	if (voucher_has_balance(&proto))
 		proto.balance = proto.amount;
 	diags_init(&d);
@@ -169,9 +157,9 @@ charge_create(struct store *s, const struct codegen *g,
 		return WS_ERR_INVALID;
 	}
 	diags_free(&d);
-	copy_str(c.id, sizeof(c.id), proto.charge_id);
-	copy_str(c.creator, sizeof(c.creator), req->creator);
-	copy_str(c.label, sizeof(c.label), req->label);
+	str_copy_trunc(c.id, sizeof(c.id), proto.charge_id);
+	str_copy_trunc(c.creator, sizeof(c.creator), req->creator);
+	str_copy_trunc(c.label, sizeof(c.label), req->label);
 	c.created = clock_now();
 
 	memset(&a, 0, sizeof(a));

@@ -375,6 +375,12 @@ csv_parse(const char *data, size_t len, const char *path,
 		goto out;
 
 	hdr_nf = r.nf;
+	/*
+	 * Rows are at most the lines left: one allocation, not twenty.  Only
+	 * a hint; if it fails the set grows row by row as usual.
+	 */
+	(void)io_set_reserve(out, out->n + csv_count_nl(data + r.pos,
+	    len - r.pos) + 1);
 	for (;;) {
 		struct io_row_in in;
 		struct import_row *row;

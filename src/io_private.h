@@ -44,6 +44,12 @@ enum io_col {
 	IO_COL__MAX
 };
 
+/*
+ * Makes room for n rows in all (at most IO_ROWS_MAX) in one step, so a big
+ * file does not grow the set by doubling.  A hint: fewer rows are fine.
+ */
+enum ws_status	io_set_reserve(struct import_set *s, size_t n);
+
 /* The handbook name of a column ("Number"), never NULL. */
 const char	*io_col_name(enum io_col c);
 /* Finds a column by name; CSV headers ignore case, XML does not. */

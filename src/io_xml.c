@@ -6,12 +6,17 @@
  * DOCTYPE stops the parser the moment it is seen (so no entity is ever
  * declared, expanded or fetched: no XXE, no billion laughs), external
  * loads are off (no DTD loading, no entity substitution, XML_PARSE_NONET),
- * and entity reference nodes are refused should one get through.  libxml2's
+ * and an entity reference stops it too should one get through.  libxml2's
  * own messages go to the caller's diagnostics with their line, never to
- * stderr.  Then the tree is walked: depth at most IO_XML_DEPTH_MAX, root
- * <vouchers> in our namespace, <voucher> and <delete> children whose
- * field elements come in any order, each at most once.  Field values go
- * through io_row_build, the same rules and messages as the CSV files.
+ * stderr.
+ *
+ * No tree is built: the parser's SAX2 callbacks feed a small state machine
+ * (root <vouchers> in our namespace, <voucher> and <delete> children whose
+ * field elements come in any order, each at most once), so memory is the
+ * rows and one row's text, whatever the file's size, and an element nested
+ * deeper than IO_XML_DEPTH_MAX stops the parse where it opens.  Field
+ * values go through io_row_build: the same rules and messages as the CSV
+ * files.
  */
 #include <limits.h>
 #include <stdbool.h>
@@ -23,7 +28,6 @@
 #include <libxml/entities.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
-#include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
 #include "buf.h"
@@ -31,6 +35,7 @@
 #include "io_private.h"
 
 #define XML_LIB_DIAGS_MAX	20	/* libxml2 messages kept per file */
+#define XML_TEXT_MAX		1024	/* bytes kept of one field's text */
 #define XML_XSI_NS	"http://www.w3.org/2001/XMLSchema-instance"
 
 /* libxml2 2.12 made the error argument const. */
@@ -40,14 +45,39 @@ typedef const xmlError *xml_error_t;
 typedef xmlErrorPtr xml_error_t;
 #endif
 
+/* Element depths: <vouchers> 1, <voucher>/<delete> 2, fields 3. */
+enum {
+	XML_D_ROOT = 1,
+	XML_D_ROW = 2,
+	XML_D_FIELD = 3
+};
+
+struct xml_field {
+	struct buf	 text;		/* leading blanks dropped, capped */
+	unsigned	 line;		/* of the element; 0 = not seen */
+	bool		 bad;		/* held an element: no value */
+};
+
 struct xml_state {
 	const char		*path;
 	const struct io_options	*opt;
 	struct diags		*d;
 	struct import_set	*out;
 	struct io_codeset	 cs;
+	xmlParserCtxtPtr	 ctxt;
+	enum ws_status		 fail;		/* out of memory and such */
 	bool			 stopped;	/* we halted the parser */
 	unsigned		 lib_errors;	/* libxml2 errors seen */
+	char			 last[DIAG_TEXT_MAX]; /* last libxml2 message */
+
+	unsigned		 depth;		/* elements open */
+	unsigned		 skip;		/* depth of an ignored element */
+	bool			 text_told;	/* stray text reported */
+	/* the <voucher> or <delete> being read */
+	enum import_op		 op;
+	unsigned		 row_line;
+	int			 field;		/* open field, or -1 */
+	struct xml_field	 f[IO_COL__MAX];
 };
 
 /* ---- libxml2's messages -------------------------------------------------- */
@@ -82,9 +112,13 @@ xml_record(struct xml_state *st, xml_error_t e)
 	/* After our own stop, libxml2's follow-up errors say nothing new. */
 	if (st->stopped)
 		return;
+	xml_clean(text, sizeof(text), e->message);
+	/* The encoder repeats itself; one copy is enough. */
+	if (strcmp(text, st->last) == 0)
+		return;
+	memcpy(st->last, text, sizeof(st->last));
 	if (st->lib_errors++ >= XML_LIB_DIAGS_MAX)
 		return;
-	xml_clean(text, sizeof(text), e->message);
 	line = e->line > 0 ? (unsigned)e->line : 0;
 	col = e->int2 > 0 ? (unsigned)e->int2 : 0;
 	diags_add(st->d, st->path, line, col, NULL, "malformed XML: %s",
@@ -109,17 +143,37 @@ xml_global_error(void *arg, xml_error_t e)
 		xml_record(arg, e);
 }
 
-static void
-xml_stop(xmlParserCtxtPtr ctxt, const char *what)
+static struct xml_state *
+xml_st(void *ctx)
 {
-	struct xml_state *st = ctxt->_private;
-	int line = xmlSAX2GetLineNumber(ctxt);
+	return ((xmlParserCtxtPtr)ctx)->_private;
+}
 
-	if (!st->stopped)
-		diags_add(st->d, st->path, line > 0 ? (unsigned)line : 0, 0,
-		    NULL, "%s", what);
+static unsigned
+xml_lineno(struct xml_state *st)
+{
+	int line = xmlSAX2GetLineNumber(st->ctxt);
+
+	return line > 0 ? (unsigned)line : 0;
+}
+
+/* Stops the parse for good; what (if not NULL) is reported first. */
+static void
+xml_stop(struct xml_state *st, const char *what)
+{
+	if (!st->stopped && what != NULL)
+		diags_add(st->d, st->path, xml_lineno(st), 0, NULL, "%s",
+		    what);
 	st->stopped = true;
-	xmlStopParser(ctxt);
+	xmlStopParser(st->ctxt);
+}
+
+static void
+xml_fail(struct xml_state *st, enum ws_status s)
+{
+	if (st->fail == WS_OK)
+		st->fail = s;
+	xml_stop(st, NULL);
 }
 
 /* SAX: <!DOCTYPE ...> seen, before any of its declarations is read. */
@@ -130,8 +184,8 @@ xml_sax_doctype(void *ctx, const xmlChar *name, const xmlChar *ext_id,
 	(void)name;
 	(void)ext_id;
 	(void)sys_id;
-	xml_stop(ctx, "a DOCTYPE is not allowed: a vouchers file has no DTD "
-	    "and no entities");
+	xml_stop(xml_st(ctx), "a DOCTYPE is not allowed: a vouchers file has "
+	    "no DTD and no entities");
 }
 
 /* SAX: an external entity or DTD would be loaded.  Never. */
@@ -140,13 +194,13 @@ xml_sax_resolve(void *ctx, const xmlChar *pub_id, const xmlChar *sys_id)
 {
 	(void)pub_id;
 	(void)sys_id;
-	xml_stop(ctx, "external entities are not allowed");
+	xml_stop(xml_st(ctx), "external entities are not allowed");
 	return NULL;
 }
 
 /* SAX: an entity declaration (cannot happen once DOCTYPE stops us). */
 static void
-xml_sax_entity(void *ctx, const xmlChar *name, int type,
+xml_sax_entity_decl(void *ctx, const xmlChar *name, int type,
     const xmlChar *pub_id, const xmlChar *sys_id, xmlChar *content)
 {
 	(void)name;
@@ -154,308 +208,335 @@ xml_sax_entity(void *ctx, const xmlChar *name, int type,
 	(void)pub_id;
 	(void)sys_id;
 	(void)content;
-	xml_stop(ctx, "entity declarations are not allowed");
+	xml_stop(xml_st(ctx), "entity declarations are not allowed");
 }
 
-/* ---- the tree ----------------------------------------------------------- */
-
-static unsigned
-xml_line(const xmlNode *n)
+/* SAX: a reference to a declared entity (idem). */
+static void
+xml_sax_reference(void *ctx, const xmlChar *name)
 {
-	long l;
+	(void)name;
+	xml_stop(xml_st(ctx), "entity references are not allowed");
+}
 
-	while (n != NULL) {
-		l = xmlGetLineNo(n);
-		if (l > 0)
-			return l > UINT_MAX ? UINT_MAX : (unsigned)l;
-		n = n->parent;
-	}
-	return 0;
+/* ---- the state machine -------------------------------------------------- */
+
+static bool
+xml_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
 static bool
-xml_ours(const xmlNode *n)
+xml_is(const xmlChar *uri, const xmlChar *name, const char *want)
 {
-	return n->ns != NULL && n->ns->href != NULL &&
-	    xmlStrEqual(n->ns->href, BAD_CAST IO_XML_NS);
-}
-
-static bool
-xml_blank(const xmlChar *s)
-{
-	if (s == NULL)
-		return true;
-	for (; *s != '\0'; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
-			return false;
-	return true;
+	return uri != NULL && xmlStrEqual(uri, BAD_CAST IO_XML_NS) &&
+	    xmlStrEqual(name, BAD_CAST want);
 }
 
 static void
-xml_name(char *dst, size_t size, const xmlNode *n)
+xml_show_name(char *dst, size_t size, const xmlChar *name)
 {
-	const char *name = n->name != NULL ? (const char *)n->name : "";
+	const char *s = name != NULL ? (const char *)name : "";
 
-	io_show(dst, size, name, strlen(name));
+	io_show(dst, size, s, strlen(s));
 }
 
-/* Refuses a tree deeper than IO_XML_DEPTH_MAX elements, walking without
- * recursion. */
-static bool
-xml_depth_ok(struct xml_state *st, xmlNodePtr root)
-{
-	xmlNodePtr n = root;
-	unsigned depth = 1;
-
-	for (;;) {
-		if (n->type == XML_ELEMENT_NODE && depth > IO_XML_DEPTH_MAX) {
-			diags_add(st->d, st->path, xml_line(n), 0, NULL,
-			    "elements nested deeper than %d levels",
-			    IO_XML_DEPTH_MAX);
-			return false;
-		}
-		if (n->type == XML_ELEMENT_NODE && n->children != NULL) {
-			n = n->children;
-			depth++;
-			continue;
-		}
-		while (n != root && n->next == NULL) {
-			n = n->parent;
-			depth--;
-		}
-		if (n == root)
-			return true;
-		n = n->next;
-	}
-}
-
-/* Nodes other than elements: blank text, comments and PIs are fine. */
+/*
+ * Attributes (localname, prefix, URI, value, end per attribute): none on
+ * our elements, only xsi:... on the root.
+ */
 static void
-xml_other(struct xml_state *st, const xmlNode *n, const char *where)
+xml_attrs(struct xml_state *st, unsigned line, int n,
+    const xmlChar **attrs, bool root)
 {
-	switch (n->type) {
-	case XML_TEXT_NODE:
-	case XML_CDATA_SECTION_NODE:
-		if (!xml_blank(n->content))
-			diags_add(st->d, st->path, xml_line(n), 0, NULL,
-			    "text is not allowed here: %s", where);
-		break;
-	case XML_COMMENT_NODE:
-	case XML_PI_NODE:
-		break;
-	case XML_ENTITY_REF_NODE:
-	case XML_ENTITY_NODE:
-		diags_add(st->d, st->path, xml_line(n), 0, NULL,
-		    "entity references are not allowed");
-		break;
-	default:
-		diags_add(st->d, st->path, xml_line(n), 0, NULL,
-		    "unexpected XML node here: %s", where);
-		break;
-	}
-}
-
-/* Attributes: none on our elements, only xsi:... on the root. */
-static void
-xml_attrs(struct xml_state *st, const xmlNode *n, bool root)
-{
-	const xmlAttr *a;
 	char name[64];
+	int i;
 
-	for (a = n->properties; a != NULL; a = a->next) {
-		if (root && a->ns != NULL &&
-		    xmlStrEqual(a->ns->href, BAD_CAST XML_XSI_NS))
+	for (i = 0; i < n; i++) {
+		const xmlChar *local = attrs[5 * i], *uri = attrs[5 * i + 2];
+
+		if (root && uri != NULL &&
+		    xmlStrEqual(uri, BAD_CAST XML_XSI_NS))
 			continue;
-		io_show(name, sizeof(name), (const char *)a->name,
-		    strlen((const char *)a->name));
-		diags_add(st->d, st->path, xml_line(n), 0, name,
+		xml_show_name(name, sizeof(name), local);
+		diags_add(st->d, st->path, line, 0, name,
 		    "attributes are not allowed here");
 	}
 }
 
-/*
- * The text of a field element, or NULL if it holds something else (then
- * reported).  *own is what to xmlFree afterwards.
- */
-static const char *
-xml_text(struct xml_state *st, const xmlNode *n, xmlChar **own)
+static void
+xml_row_begin(struct xml_state *st, enum import_op op, unsigned line)
 {
-	const xmlNode *c;
-	char name[64];
+	unsigned c;
 
-	*own = NULL;
-	for (c = n->children; c != NULL; c = c->next) {
-		if (c->type == XML_TEXT_NODE ||
-		    c->type == XML_CDATA_SECTION_NODE ||
-		    c->type == XML_COMMENT_NODE || c->type == XML_PI_NODE)
-			continue;
-		xml_name(name, sizeof(name), n);
-		if (c->type == XML_ELEMENT_NODE)
-			diags_add(st->d, st->path, xml_line(c), 0, name,
-			    "holds an element; a field holds text only");
-		else if (c->type == XML_ENTITY_REF_NODE)
-			diags_add(st->d, st->path, xml_line(c), 0, name,
-			    "entity references are not allowed");
-		else
-			diags_add(st->d, st->path, xml_line(c), 0, name,
-			    "holds something other than text");
-		return NULL;
+	st->op = op;
+	st->row_line = line;
+	st->field = -1;
+	for (c = 0; c < IO_COL__MAX; c++) {
+		buf_reset(&st->f[c].text);
+		st->f[c].line = 0;
+		st->f[c].bad = false;
 	}
-	*own = xmlNodeGetContent(n);
-	if (*own == NULL)
-		return "";
-	return (const char *)*own;
 }
 
-/* One <voucher> (IMPORT_UPSERT) or <delete> (IMPORT_DELETE) element. */
-static enum ws_status
-xml_row(struct xml_state *st, const xmlNode *el, enum import_op op)
+/* </voucher> or </delete>: the row is complete. */
+static void
+xml_row_end(struct xml_state *st)
 {
 	struct io_row_in in;
-	xmlChar *own[IO_COL__MAX];
-	unsigned seen[IO_COL__MAX];
 	struct import_row *row;
-	const xmlNode *n;
-	char name[64];
-	enum ws_status rc = WS_OK, s;
+	enum ws_status s;
 	size_t first;
 	unsigned c;
 
-	memset(&in, 0, sizeof(in));
-	memset(own, 0, sizeof(own));
-	memset(seen, 0, sizeof(seen));
-	in.opt = st->opt;
-	in.path = st->path;
-	in.line = xml_line(el);
-	in.op = op;
-	xml_attrs(st, el, false);
-	for (n = el->children; n != NULL; n = n->next) {
-		enum io_col col;
-		const char *text;
-
-		if (n->type != XML_ELEMENT_NODE) {
-			xml_other(st, n, op == IMPORT_DELETE ?
-			    "a <delete> holds a <Number> element" :
-			    "a <voucher> holds field elements");
-			continue;
-		}
-		xml_name(name, sizeof(name), n);
-		if (!xml_ours(n) || io_col_lookup((const char *)n->name,
-		    strlen((const char *)n->name), false, &col) != WS_OK ||
-		    (op == IMPORT_DELETE && col != IO_COL_NUMBER)) {
-			diags_add(st->d, st->path, xml_line(n), 0, name,
-			    "unknown element in <%s>; allowed: %s",
-			    op == IMPORT_DELETE ? "delete" : "voucher",
-			    op == IMPORT_DELETE ? "Number" : io_col_list());
-			continue;
-		}
-		if (seen[col] != 0) {
-			diags_add(st->d, st->path, xml_line(n), 0, name,
-			    "appears twice (first on line %u)", seen[col]);
-			continue;
-		}
-		seen[col] = xml_line(n);
-		xml_attrs(st, n, false);
-		text = xml_text(st, n, &own[col]);
-		if (text == NULL)
-			continue;	/* reported */
-		in.vals[col].s = text;
-		in.vals[col].len = strlen(text);
-		in.vals[col].line = xml_line(n);
-	}
-	if (seen[IO_COL_NUMBER] == 0) {
-		diags_add(st->d, st->path, in.line, 0, "Number",
+	if (st->f[IO_COL_NUMBER].line == 0)
+		diags_add(st->d, st->path, st->row_line, 0, "Number",
 		    "missing: every <%s> needs a <Number>",
-		    op == IMPORT_DELETE ? "delete" : "voucher");
-	}
-
+		    st->op == IMPORT_DELETE ? "delete" : "voucher");
 	s = import_set_add(st->out, &row);
 	if (s == WS_ERR_LIMIT) {
-		diags_add(st->d, st->path, in.line, 0, NULL, "more than %u "
-		    "vouchers; split the file", IO_ROWS_MAX);
-		rc = WS_ERR_LIMIT;
-		goto out;
+		diags_add(st->d, st->path, st->row_line, 0, NULL, "more "
+		    "than %u vouchers; split the file", IO_ROWS_MAX);
+		xml_stop(st, NULL);
+		return;
 	}
 	if (s != WS_OK) {
-		rc = s;
-		goto out;
+		xml_fail(st, s);
+		return;
 	}
-	/* Without a Number (reported) the values need not be looked at. */
-	if (in.vals[IO_COL_NUMBER].s != NULL)
-		(void)io_row_build(&in, row, st->d);
-	if (row->v.code[0] != '\0') {
-		s = io_codeset_add(&st->cs, st->out, st->out->n - 1, &first);
-		if (s == WS_ERR_EXISTS)
-			diags_add(st->d, st->path,
-			    in.vals[IO_COL_NUMBER].line, 0, "Number",
-			    "the code is on line %u already; a file names "
-			    "each voucher once", st->out->rows[first].line);
-		else if (s != WS_OK)
-			rc = s;
+	memset(&in, 0, sizeof(in));
+	in.opt = st->opt;
+	in.path = st->path;
+	in.line = st->row_line;
+	in.op = st->op;
+	for (c = 0; c < IO_COL__MAX; c++) {
+		if (st->f[c].line == 0 || st->f[c].bad)
+			continue;
+		in.vals[c].s = buf_cstr(&st->f[c].text);
+		in.vals[c].len = st->f[c].text.len;
+		in.vals[c].line = st->f[c].line;
 	}
-out:
-	for (c = 0; c < IO_COL__MAX; c++)
-		if (own[c] != NULL)
-			xmlFree(own[c]);
-	return rc;
+	/* Without a usable Number (reported) the rest need not be read. */
+	if (in.vals[IO_COL_NUMBER].s == NULL) {
+		row->line = st->row_line;
+		row->op = st->op;
+		return;
+	}
+	(void)io_row_build(&in, row, st->d);
+	if (row->v.code[0] == '\0')
+		return;
+	s = io_codeset_add(&st->cs, st->out, st->out->n - 1, &first);
+	if (s == WS_ERR_EXISTS)
+		diags_add(st->d, st->path, st->f[IO_COL_NUMBER].line, 0,
+		    "Number", "the code is on line %u already; a file names "
+		    "each voucher once", st->out->rows[first].line);
+	else if (s != WS_OK)
+		xml_fail(st, s);
 }
 
-static enum ws_status
-xml_walk(struct xml_state *st, xmlDocPtr doc)
+/* A field element opens inside a row. */
+static void
+xml_field_begin(struct xml_state *st, const xmlChar *name,
+    const xmlChar *uri, unsigned line)
 {
-	xmlNodePtr root = xmlDocGetRootElement(doc), n;
-	enum ws_status rc;
-	char name[64];
+	const char *n = (const char *)name;
+	enum io_col col;
+	char show[64];
 
-	if (root == NULL) {
-		diags_add(st->d, st->path, 1, 0, NULL, "no root element; "
-		    "write <vouchers xmlns=\"%s\">", IO_XML_NS);
-		return WS_OK;
+	xml_show_name(show, sizeof(show), name);
+	if (uri == NULL || !xmlStrEqual(uri, BAD_CAST IO_XML_NS) ||
+	    io_col_lookup(n, strlen(n), false, &col) != WS_OK ||
+	    (st->op == IMPORT_DELETE && col != IO_COL_NUMBER)) {
+		diags_add(st->d, st->path, line, 0, show, "unknown element "
+		    "in <%s>; allowed: %s", st->op == IMPORT_DELETE ?
+		    "delete" : "voucher", st->op == IMPORT_DELETE ? "Number" :
+		    io_col_list());
+		st->skip = st->depth;
+		return;
 	}
-	if (doc->intSubset != NULL || doc->extSubset != NULL) {
-		diags_add(st->d, st->path, 1, 0, NULL, "a DOCTYPE is not "
-		    "allowed: a vouchers file has no DTD and no entities");
-		return WS_OK;
+	if (st->f[col].line != 0) {
+		diags_add(st->d, st->path, line, 0, show, "appears twice "
+		    "(first on line %u)", st->f[col].line);
+		st->skip = st->depth;
+		return;
 	}
-	if (!xml_depth_ok(st, root))
-		return WS_OK;
-	for (n = doc->children; n != NULL; n = n->next)
-		if (n->type == XML_ENTITY_REF_NODE ||
-		    n->type == XML_DTD_NODE)
-			xml_other(st, n, "outside the root element");
-	if (!xmlStrEqual(root->name, BAD_CAST "vouchers") || !xml_ours(root)) {
-		xml_name(name, sizeof(name), root);
-		diags_add(st->d, st->path, xml_line(root), 0, name,
-		    "the root element must be <vouchers xmlns=\"%s\">%s",
-		    IO_XML_NS, xmlStrEqual(root->name, BAD_CAST "vouchers") ?
-		    " (wrong or no namespace)" : "");
-		return WS_OK;
+	st->f[col].line = line;
+	st->field = (int)col;
+}
+
+static void
+xml_sax_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
+    const xmlChar *uri, int nb_ns, const xmlChar **ns, int nb_attrs,
+    int nb_defaulted, const xmlChar **attrs)
+{
+	struct xml_state *st = xml_st(ctx);
+	unsigned line = xml_lineno(st);
+	char show[64];
+
+	(void)prefix;
+	(void)nb_ns;
+	(void)ns;
+	(void)nb_defaulted;
+	if (st->stopped)
+		return;
+	st->depth++;
+	st->text_told = false;
+	if (st->depth > IO_XML_DEPTH_MAX) {
+		diags_add(st->d, st->path, line, 0, NULL, "elements nested "
+		    "deeper than %d levels", IO_XML_DEPTH_MAX);
+		xml_stop(st, NULL);
+		return;
 	}
-	xml_attrs(st, root, true);
-	for (n = root->children; n != NULL; n = n->next) {
-		if (n->type != XML_ELEMENT_NODE) {
-			xml_other(st, n, "<vouchers> holds <voucher> and "
-			    "<delete> elements");
-			continue;
+	if (st->skip != 0)
+		return;
+	xml_show_name(show, sizeof(show), name);
+	switch (st->depth) {
+	case XML_D_ROOT:
+		if (!xml_is(uri, name, "vouchers")) {
+			diags_add(st->d, st->path, line, 0, show, "the root "
+			    "element must be <vouchers xmlns=\"%s\">%s",
+			    IO_XML_NS, xmlStrEqual(name, BAD_CAST "vouchers") ?
+			    " (wrong or no namespace)" : "");
+			st->skip = st->depth;
+			return;
 		}
-		if (xml_ours(n) && xmlStrEqual(n->name, BAD_CAST "voucher"))
-			rc = xml_row(st, n, IMPORT_UPSERT);
-		else if (xml_ours(n) && xmlStrEqual(n->name, BAD_CAST "delete"))
-			rc = xml_row(st, n, IMPORT_DELETE);
+		xml_attrs(st, line, nb_attrs, attrs, true);
+		break;
+	case XML_D_ROW:
+		if (xml_is(uri, name, "voucher"))
+			xml_row_begin(st, IMPORT_UPSERT, line);
+		else if (xml_is(uri, name, "delete"))
+			xml_row_begin(st, IMPORT_DELETE, line);
 		else {
-			xml_name(name, sizeof(name), n);
-			diags_add(st->d, st->path, xml_line(n), 0, name,
-			    "unknown element in <vouchers>%s; allowed: "
-			    "voucher, delete", xml_ours(n) ? "" :
+			diags_add(st->d, st->path, line, 0, show, "unknown "
+			    "element in <vouchers>%s; allowed: voucher, "
+			    "delete", uri != NULL && xmlStrEqual(uri,
+			    BAD_CAST IO_XML_NS) ? "" :
 			    " (wrong or no namespace)");
-			continue;
+			st->skip = st->depth;
+			return;
 		}
-		if (rc == WS_ERR_LIMIT)
-			return WS_OK;	/* reported */
-		if (rc != WS_OK)
-			return rc;
+		xml_attrs(st, line, nb_attrs, attrs, false);
+		break;
+	case XML_D_FIELD:
+		xml_field_begin(st, name, uri, line);
+		if (st->skip == 0)
+			xml_attrs(st, line, nb_attrs, attrs, false);
+		break;
+	default:
+		/* Inside a field: only text belongs there. */
+		if (st->depth == XML_D_FIELD + 1 && st->field >= 0 &&
+		    !st->f[st->field].bad) {
+			diags_add(st->d, st->path, line, 0,
+			    io_col_name((enum io_col)st->field),
+			    "holds an element; a field holds text only");
+			st->f[st->field].bad = true;
+		}
+		break;
 	}
-	return WS_OK;
+}
+
+static void
+xml_sax_end(void *ctx, const xmlChar *name, const xmlChar *prefix,
+    const xmlChar *uri)
+{
+	struct xml_state *st = xml_st(ctx);
+
+	(void)name;
+	(void)prefix;
+	(void)uri;
+	if (st->stopped || st->depth == 0)
+		return;
+	st->text_told = false;
+	if (st->skip != 0) {
+		if (st->skip == st->depth)
+			st->skip = 0;
+		st->depth--;
+		return;
+	}
+	if (st->depth == XML_D_FIELD)
+		st->field = -1;
+	else if (st->depth == XML_D_ROW)
+		xml_row_end(st);
+	st->depth--;
+}
+
+/* Text (and CDATA) of a field is kept; elsewhere only blanks may be. */
+static void
+xml_sax_text(void *ctx, const xmlChar *ch, int len)
+{
+	struct xml_state *st = xml_st(ctx);
+	const char *s = (const char *)ch;
+	size_t n = len > 0 ? (size_t)len : 0, i, k;
+	unsigned nl = 0, line;
+
+	if (st->stopped || st->skip != 0 || n == 0)
+		return;
+	if (st->depth == XML_D_FIELD && st->field >= 0) {
+		struct buf *b = &st->f[st->field].text;
+
+		if (b->len == 0)	/* leading blanks: trimmed anyway */
+			while (n > 0 && xml_blank(*s)) {
+				s++;
+				n--;
+			}
+		/* Past any limit: keep enough to say "too long". */
+		if (b->len + n > XML_TEXT_MAX) {
+			n = b->len < XML_TEXT_MAX ? XML_TEXT_MAX - b->len : 0;
+			while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+				n--;	/* cut before a whole character */
+		}
+		if (n > 0 && buf_append(b, s, n) != WS_OK)
+			xml_fail(st, WS_ERR_NOMEM);
+		return;
+	}
+	if (st->depth != XML_D_ROOT && st->depth != XML_D_ROW)
+		return;		/* inside a bad field's element */
+	for (i = 0; i < n && xml_blank(s[i]); i++)
+		;
+	if (i == n || st->text_told)
+		return;
+	/* The parser's line is where this piece of text ended. */
+	for (k = i; k < n; k++)
+		if (s[k] == '\n')
+			nl++;
+	line = xml_lineno(st);
+	line = line > nl ? line - nl : line;
+	diags_add(st->d, st->path, line, 0, NULL, "text is not allowed "
+	    "here: %s", st->depth == XML_D_ROOT ? "<vouchers> holds "
+	    "<voucher> and <delete> elements" : st->op == IMPORT_DELETE ?
+	    "a <delete> holds a <Number> element" :
+	    "a <voucher> holds field elements");
+	st->text_told = true;
+}
+
+/* Points the context's SAX handler at the state machine. */
+static void
+xml_sax_setup(xmlParserCtxtPtr ctxt)
+{
+	xmlSAXHandlerPtr sax = ctxt->sax;
+
+	sax->serror = xml_ctxt_error;
+	sax->error = NULL;
+	sax->warning = NULL;
+	sax->fatalError = NULL;
+	sax->internalSubset = xml_sax_doctype;
+	sax->externalSubset = NULL;
+	sax->resolveEntity = xml_sax_resolve;
+	sax->entityDecl = xml_sax_entity_decl;
+	sax->reference = xml_sax_reference;
+	sax->startElement = NULL;
+	sax->endElement = NULL;
+	sax->startElementNs = xml_sax_start;
+	sax->endElementNs = xml_sax_end;
+	sax->characters = xml_sax_text;
+	sax->cdataBlock = xml_sax_text;
+	sax->ignorableWhitespace = xml_sax_text;
+	sax->comment = NULL;
+	sax->processingInstruction = NULL;
+	ctxt->vctxt.error = NULL;
+	ctxt->vctxt.warning = NULL;
 }
 
 enum ws_status
@@ -463,14 +544,15 @@ io_xml_parse(const char *data, size_t len, const char *path,
     const struct io_options *opt, struct import_set *out, struct diags *d)
 {
 	/* Never XML_PARSE_NOENT, _DTDLOAD, _DTDATTR, _DTDVALID or _HUGE. */
-	const int options = XML_PARSE_NONET | XML_PARSE_NOBLANKS |
-	    XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES;
+	const int options = XML_PARSE_NONET | XML_PARSE_NOCDATA |
+	    XML_PARSE_BIG_LINES;
 	xmlStructuredErrorFunc old_handler;
 	void *old_ctx;
 	xmlParserCtxtPtr ctxt = NULL;
 	struct xml_state st;
 	size_t before = diags_count(d);
 	enum ws_status rc = WS_OK;
+	unsigned c;
 
 	if (len > IO_FILE_MAX || len > INT_MAX) {
 		diags_add(d, path, 0, 0, NULL, "the file has %zu bytes, more "
@@ -487,6 +569,9 @@ io_xml_parse(const char *data, size_t len, const char *path,
 	st.opt = opt;
 	st.d = d;
 	st.out = out;
+	st.field = -1;
+	for (c = 0; c < IO_COL__MAX; c++)
+		buf_init(&st.f[c].text);
 	if ((rc = io_codeset_init(&st.cs)) != WS_OK)
 		return rc;
 
@@ -500,41 +585,28 @@ io_xml_parse(const char *data, size_t len, const char *path,
 	xmlSetStructuredErrorFunc(&st, xml_global_error);
 
 	ctxt = xmlCreateMemoryParserCtxt(data, (int)len);
-	if (ctxt == NULL) {
+	if (ctxt == NULL || ctxt->sax == NULL) {
 		rc = WS_ERR_NOMEM;
 		goto out;
 	}
+	st.ctxt = ctxt;
 	ctxt->_private = &st;
 	xmlCtxtUseOptions(ctxt, options);
 	/*
 	 * Whatever the process-wide defaults say (xmlSubstituteEntities-
 	 * Default and friends feed a new context): no entity substitution,
-	 * no DTD loading, no validation.
+	 * no DTD loading, no validation, no recovery.
 	 */
 	ctxt->replaceEntities = 0;
 	ctxt->loadsubset = 0;
 	ctxt->validate = 0;
 	ctxt->recovery = 0;
-	if (ctxt->sax == NULL) {
-		rc = WS_ERR_NOMEM;
-		goto out;
-	}
-	ctxt->sax->serror = xml_ctxt_error;
-	ctxt->sax->error = NULL;
-	ctxt->sax->warning = NULL;
-	ctxt->sax->fatalError = NULL;
-	ctxt->sax->internalSubset = xml_sax_doctype;
-	ctxt->sax->externalSubset = NULL;
-	ctxt->sax->resolveEntity = xml_sax_resolve;
-	ctxt->sax->entityDecl = xml_sax_entity;
-	ctxt->vctxt.error = NULL;
-	ctxt->vctxt.warning = NULL;
+	xml_sax_setup(ctxt);
 
 	(void)xmlParseDocument(ctxt);
-	if (!st.stopped && ctxt->wellFormed && ctxt->myDoc != NULL &&
-	    diags_count(d) == before)
-		rc = xml_walk(&st, ctxt->myDoc);
-	else if (diags_count(d) == before)
+	if (st.fail != WS_OK)
+		rc = st.fail;
+	else if (!st.stopped && !ctxt->wellFormed && diags_count(d) == before)
 		diags_add(d, path, 0, 0, NULL, "malformed XML");
 out:
 	if (ctxt != NULL) {
@@ -545,6 +617,8 @@ out:
 		xmlFreeParserCtxt(ctxt);
 	}
 	xmlSetStructuredErrorFunc(old_ctx, old_handler);
+	for (c = 0; c < IO_COL__MAX; c++)
+		buf_free(&st.f[c].text);
 	io_codeset_free(&st.cs);
 	if (rc != WS_OK)
 		return rc;

@@ -26,22 +26,25 @@ ops_ctx_init(struct ops_ctx *ctx)
 	ctx->basket.due = -1;
 }
 
+/*
+ * Identifiers are stored in fixed fields: one that does not fit is refused,
+ * never cut (two long customer ids must not become the same one).
+ */
+static enum ws_status
+ctx_check(const struct ops_ctx *ctx)
+{
+	if (ctx->holder != NULL && strlen(ctx->holder) > VOUCHER_HOLDER_MAX)
+		return WS_ERR_INVALID;
+	if (ctx->customer != NULL &&
+	    strlen(ctx->customer) > VOUCHER_CUSTOMER_MAX)
+		return WS_ERR_INVALID;
+	return WS_OK;
+}
+
 static int64_t
 ctx_now(const struct ops_ctx *ctx)
 {
 	return ctx->now != 0 ? ctx->now : clock_now();
-}
-
-static void
-copy_str(char *dst, size_t size, const char *src)
-{
-	size_t n = src != NULL ? strlen(src) : 0;
-
-	if (n >= size)
-		n = size - 1;
-	if (n > 0)
-		memcpy(dst, src, n);
-	dst[n] = '\0';
 }
 
 static void
@@ -52,9 +55,9 @@ entry_init(struct ledger_entry *e, const struct ops_ctx *ctx,
 	e->op = op;
 	e->at = now;
 	e->channel = ctx->channel;
-	copy_str(e->actor, sizeof(e->actor), ctx->actor);
-	copy_str(e->reference, sizeof(e->reference), ctx->reference);
-	copy_str(e->holder, sizeof(e->holder), ctx->holder);
+	str_copy_trunc(e->actor, sizeof(e->actor), ctx->actor);
+	str_copy_trunc(e->reference, sizeof(e->reference), ctx->reference);
+	str_copy_trunc(e->holder, sizeof(e->holder), ctx->holder);
 }
 
 /* What the holds on one code say about the holder asking. */
@@ -264,6 +267,8 @@ ops_check(struct store *s, const struct voucher_conf *c, const char *code,
 {
 	struct op_arg a = { c, code, ctx, 0, 0, NULL, res };
 
+	if (ctx_check(ctx) != WS_OK)
+		return WS_ERR_INVALID;
 	return store_read_run(s, check_body, &a);
 }
 
@@ -308,9 +313,9 @@ activate_body(struct store_txn *t, void *arg)
 	}
 
 	memset(&h, 0, sizeof(h));
-	copy_str(h.code, sizeof(h.code), v.code);
-	copy_str(h.holder, sizeof(h.holder), ctx->holder);
-	copy_str(h.customer, sizeof(h.customer), in.customer);
+	str_copy_trunc(h.code, sizeof(h.code), v.code);
+	str_copy_trunc(h.holder, sizeof(h.holder), ctx->holder);
+	str_copy_trunc(h.customer, sizeof(h.customer), in.customer);
 	h.amount = amount;
 	h.created = now;
 	h.expires = now + (a->hold_seconds > 0 ? a->hold_seconds :
@@ -327,10 +332,10 @@ activate_body(struct store_txn *t, void *arg)
 		}
 		if (v.type == VOUCHER_UNI_CUSTOMER_BINDING &&
 		    v.bound_customer[0] == '\0') {
-			copy_str(v.bound_customer, sizeof(v.bound_customer),
+			str_copy_trunc(v.bound_customer, sizeof(v.bound_customer),
 			    in.customer);
 			entry_init(&e, ctx, LEDGER_BIND, now);
-			copy_str(e.note, sizeof(e.note), in.customer);
+			str_copy_trunc(e.note, sizeof(e.note), in.customer);
 			st = store_ledger_append(t, &v, &e);
 			if (st != WS_OK)
 				return st;
@@ -362,6 +367,8 @@ ops_activate(struct store *s, const struct voucher_conf *c, const char *code,
 {
 	struct op_arg a = { c, code, ctx, 0, hold_seconds, NULL, res };
 
+	if (ctx_check(ctx) != WS_OK)
+		return WS_ERR_INVALID;
 	return store_txn_run(s, activate_body, &a);
 }
 
@@ -438,6 +445,8 @@ ops_remove(struct store *s, const char *code, const struct ops_ctx *ctx,
 {
 	struct op_arg a = { NULL, code, ctx, 0, 0, NULL, res };
 
+	if (ctx_check(ctx) != WS_OK)
+		return WS_ERR_INVALID;
 	return store_txn_run(s, remove_body, &a);
 }
 
@@ -516,6 +525,8 @@ ops_release(struct store *s, const char *code, const struct ops_ctx *ctx,
 {
 	struct op_arg a = { NULL, code, ctx, 0, 0, NULL, res };
 
+	if (ctx_check(ctx) != WS_OK)
+		return WS_ERR_INVALID;
 	return store_txn_run(s, release_body, &a);
 }
 
@@ -618,7 +629,7 @@ redeem_common(struct store_txn *t, struct op_arg *a, bool from_hold)
 		v.redeemed++;
 		if (v.type == VOUCHER_UNI_CUSTOMER_BINDING &&
 		    v.bound_customer[0] == '\0')
-			copy_str(v.bound_customer, sizeof(v.bound_customer),
+			str_copy_trunc(v.bound_customer, sizeof(v.bound_customer),
 			    in.customer);
 	}
 	if (in.customer[0] != '\0' && !(from_hold && hs.self &&
@@ -658,6 +669,8 @@ ops_commit(struct store *s, const struct voucher_conf *c, const char *code,
 {
 	struct op_arg a = { c, code, ctx, amount, 0, NULL, res };
 
+	if (ctx_check(ctx) != WS_OK)
+		return WS_ERR_INVALID;
 	return store_txn_run(s, commit_body, &a);
 }
 
@@ -667,6 +680,8 @@ ops_redeem(struct store *s, const struct voucher_conf *c, const char *code,
 {
 	struct op_arg a = { c, code, ctx, amount, 0, NULL, res };
 
+	if (ctx_check(ctx) != WS_OK)
+		return WS_ERR_INVALID;
 	return store_txn_run(s, redeem_body, &a);
 }
 
@@ -695,9 +710,9 @@ invalidate_body(struct store_txn *t, void *arg)
 	if (st != WS_OK)
 		return st;
 	v.state = VOUCHER_INVALIDATED;
-	copy_str(v.state_reason, sizeof(v.state_reason), a->why);
+	str_copy_trunc(v.state_reason, sizeof(v.state_reason), a->why);
 	entry_init(&e, a->ctx, LEDGER_INVALIDATE, now);
-	copy_str(e.note, sizeof(e.note), a->why);
+	str_copy_trunc(e.note, sizeof(e.note), a->why);
 	st = store_ledger_append(t, &v, &e);
 	if (st != WS_OK)
 		return st;
@@ -714,6 +729,8 @@ ops_invalidate(struct store *s, const char *code, const struct ops_ctx *ctx,
 {
 	struct op_arg a = { NULL, code, ctx, 0, 0, why, res };
 
+	if (ctx_check(ctx) != WS_OK)
+		return WS_ERR_INVALID;
 	if (why == NULL || why[0] == '\0' || strlen(why) > VOUCHER_REASON_MAX)
 		return WS_ERR_INVALID;
 	return store_txn_run(s, invalidate_body, &a);
@@ -772,6 +789,8 @@ ops_topup(struct store *s, const char *code, const struct ops_ctx *ctx,
 {
 	struct op_arg a = { NULL, code, ctx, amount, 0, NULL, res };
 
+	if (ctx_check(ctx) != WS_OK)
+		return WS_ERR_INVALID;
 	if (ctx->channel != VOUCHER_CHANNEL_POS || amount <= 0)
 		return WS_ERR_INVALID;
 	return store_txn_run(s, topup_body, &a);
@@ -869,7 +888,7 @@ issue_in(struct store_txn *t, struct voucher *v, const char *actor,
 		st = store_ledger_append(t, v, &e);
 		if (st == WS_OK && used > 0) {
 			entry_init(&e, &ctx, LEDGER_ADJUST, now);
-			copy_str(e.note, sizeof(e.note), "used before import");
+			str_copy_trunc(e.note, sizeof(e.note), "used before import");
 			v->balance = balance;
 			e.delta = balance - v->amount;
 			e.amount = used;
@@ -999,7 +1018,7 @@ import_modify(struct store_txn *t, struct import_arg *a,
 	ctx.actor = a->actor;
 	ctx.channel = 0;
 	entry_init(&e, &ctx, LEDGER_ADJUST, now);
-	copy_str(e.note, sizeof(e.note), "import");
+	str_copy_trunc(e.note, sizeof(e.note), "import");
 	/* The ledger must sum to the balance: book the difference. */
 	e.delta = v->balance - old_balance;
 	e.amount = v->amount;
@@ -1072,9 +1091,9 @@ ensure_charge(struct store_txn *t, const char *id, const char *actor,
 	if (st != WS_ERR_NOTFOUND)
 		return st;
 	memset(&c, 0, sizeof(c));
-	copy_str(c.id, sizeof(c.id), id);
-	copy_str(c.creator, sizeof(c.creator), actor);
-	copy_str(c.label, sizeof(c.label), "imported");
+	str_copy_trunc(c.id, sizeof(c.id), id);
+	str_copy_trunc(c.creator, sizeof(c.creator), actor);
+	str_copy_trunc(c.label, sizeof(c.label), "imported");
 	c.created = now;
 	c.count = 1;
 	c.complete = true;

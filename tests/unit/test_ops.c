@@ -315,3 +315,22 @@ Test(ops, import_is_all_or_nothing)
 	diags_free(&d);
 	import_set_free(&set);
 }
+
+Test(ops, overlong_identifiers_are_refused_not_cut)
+{
+	char longid[VOUCHER_CUSTOMER_MAX + 2];
+	struct ops_ctx c;
+	struct ops_result r;
+
+	memset(longid, 'x', sizeof(longid) - 1);
+	longid[sizeof(longid) - 1] = '\0';
+	tu_issue(s, "LONG", VOUCHER_KIND_PROMO, VOUCHER_UNI_ONCE_PER_CUSTOMER,
+	    300);
+	c = tu_ctx("b", longid, 1000);
+	cr_expect_eq(ops_activate(s, &conf, "LONG", &c, 0, &r),
+	    WS_ERR_INVALID);
+	c = tu_ctx(longid, "", 1000);
+	cr_expect_eq(ops_activate(s, &conf, "LONG", &c, 0, &r),
+	    WS_ERR_INVALID);
+	cr_expect_eq(tu_get(s, "LONG").redeemed, 0);
+}
