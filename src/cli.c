@@ -682,9 +682,13 @@ cmd_export(struct cli *c, int argc, char **argv)
 		st = store_voucher_scan(c->store, after, batch, SCAN_BATCH, &n);
 		if (st != WS_OK || n == 0)
 			break;
-		for (i = 0; i < n && st == WS_OK; i++)
+		for (i = 0; i < n && st == WS_OK; i++) {
 			st = xml ? io_xml_write_voucher(fp, &batch[i]) :
 			    io_csv_write_voucher(fp, &batch[i]);
+			if (st != WS_OK)
+				problem("export: voucher %s cannot be written: "
+				    "%s", batch[i].code, ws_status_str(st));
+		}
 		memcpy(after, batch[n - 1].code, sizeof(after));
 	}
 	if (st == WS_OK && xml)

@@ -72,7 +72,8 @@ enum ws_status	import_set_add(struct import_set *s, struct import_row **row);
  * Code checks shared by both formats: a Number that is empty, longer than
  * VOUCHER_CODE_MAX, has control characters or bad UTF-8 is an error; one
  * that is not of the shop's own format (codegen_classify) is an error unless
- * allow_external.  g may be NULL (then every code counts as foreign).
+ * allow_external.  opt->codegen may be NULL (then every code counts as
+ * foreign).
  */
 struct io_options {
 	const struct codegen	*codegen;
@@ -111,7 +112,12 @@ enum ws_status	io_xml_write_begin(FILE *fp);
 enum ws_status	io_xml_write_voucher(FILE *fp, const struct voucher *v);
 enum ws_status	io_xml_write_end(FILE *fp);
 
-/* Reads a whole file of at most max bytes into out. */
+/*
+ * Reads a whole regular file of at most max bytes into out: WS_ERR_IO for
+ * open/read errors, WS_ERR_INVALID for a file that is not regular,
+ * WS_ERR_LIMIT for one too big; the reason is appended to err and out is
+ * left empty on failure.
+ */
 enum ws_status	io_read_file(const char *path, size_t max, struct buf *out,
 		    struct buf *err);
 

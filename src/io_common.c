@@ -544,6 +544,20 @@ io_bad(struct io_rowctx *rc, enum io_col c, const char *fmt, ...)
 	rc->bad = true;
 }
 
+/*
+ * Adds "\"value\" what" for column c.  A long what gets less of the value
+ * so that the message still fits.
+ */
+static void
+io_bad_value(struct io_rowctx *rc, enum io_col c, const char *s,
+    size_t len, const char *what)
+{
+	char show[64];
+
+	io_show(show, strlen(what) > 200 ? 24 : sizeof(show), s, len);
+	io_bad(rc, c, "\"%s\" %s", show, what);
+}
+
 static bool
 io_is_space(char c)
 {
@@ -595,9 +609,7 @@ io_number(struct io_rowctx *rc, const char *s, size_t len,
     struct import_row *row)
 {
 	const struct io_options *opt = rc->in->opt;
-	char show[64];
 
-	io_show(show, sizeof(show), s, len);
 	if (len == 0) {
 		io_bad(rc, IO_COL_NUMBER, "is empty: every row needs the "
 		    "voucher code");
@@ -620,20 +632,20 @@ io_number(struct io_rowctx *rc, const char *s, size_t len,
 				break;
 			goto foreign;
 		case CODEGEN_BAD_CHECK:
-			io_bad(rc, IO_COL_NUMBER, "\"%s\": check character "
-			    "wrong: the code has the shop's format but a "
-			    "typing error", show);
+			io_bad_value(rc, IO_COL_NUMBER, s, len, "check "
+			    "character wrong: the code has the shop's format "
+			    "but a mistyped character");
 			goto fail;
 		case CODEGEN_EMPTY:
 		case CODEGEN_MALFORMED:
 		default:
-			io_bad(rc, IO_COL_NUMBER, "\"%s\" is not a usable "
-			    "voucher code", show);
+			io_bad_value(rc, IO_COL_NUMBER, s, len, "is not a "
+			    "usable voucher code");
 			goto fail;
 		}
 		if (row->v.code[0] == '\0') {
-			io_bad(rc, IO_COL_NUMBER, "\"%s\" is not a usable "
-			    "voucher code", show);
+			io_bad_value(rc, IO_COL_NUMBER, s, len, "is not a "
+			    "usable voucher code");
 			goto fail;
 		}
 		return;
@@ -646,9 +658,9 @@ io_number(struct io_rowctx *rc, const char *s, size_t len,
 		goto fail;
 	return;
 foreign:
-	io_bad(rc, IO_COL_NUMBER, "\"%s\" is not in the shop's own code "
-	    "format; set ExternalVouchers-Allow = yes to import foreign codes",
-	    show);
+	io_bad_value(rc, IO_COL_NUMBER, s, len, "is not in the shop's own "
+	    "code format; set ExternalVouchers-Allow = yes to import foreign "
+	    "codes");
 fail:
 	row->v.code[0] = '\0';
 }
@@ -692,13 +704,10 @@ static bool
 io_money(struct io_rowctx *rc, enum io_col c, const char *s, size_t len,
     int64_t *out)
 {
-	char show[64];
-
 	if (num_parse_money(s, len, out) == WS_OK && *out >= 0)
 		return true;
-	io_show(show, sizeof(show), s, len);
-	io_bad(rc, c, "\"%s\" is not an amount of money of 0 or more; write "
-	    "e.g. 25.00 or 25,00", show);
+	io_bad_value(rc, c, s, len, "is not an amount of money of 0 or more; "
+	    "write e.g. 25.00 or 25,00");
 	return false;
 }
 
@@ -706,14 +715,34 @@ static bool
 io_date(struct io_rowctx *rc, enum io_col c, const char *s, size_t len,
     int64_t *out)
 {
-	char show[64];
-
 	if (len == 10 && num_parse_date(s, len, out) == WS_OK)
 		return true;
-	io_show(show, sizeof(show), s, len);
-	io_bad(rc, c, "\"%s\" is not a date; write YYYY-MM-DD, e.g. "
-	    "2026-12-31", show);
+	io_bad_value(rc, c, s, len, "is not a date; write YYYY-MM-DD, e.g. "
+	    "2026-12-31");
 	return false;
+}
+
+static bool
+io_is_letter(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Three letters, stored in upper case. */
+static void
+io_currency(struct io_rowctx *rc, const char *s, size_t len, char *dst)
+{
+	size_t i;
+
+	if (len != 3 || !io_is_letter(s[0]) || !io_is_letter(s[1]) ||
+	    !io_is_letter(s[2])) {
+		io_bad_value(rc, IO_COL_CURRENCY, s, len, "is not a currency; "
+		    "write its three-letter code (ISO 4217), e.g. EUR");
+		return;
+	}
+	for (i = 0; i < 3; i++)
+		dst[i] = s[i] >= 'a' ? (char)(s[i] - 'a' + 'A') : s[i];
+	dst[3] = '\0';
 }
 
 static bool
@@ -725,8 +754,6 @@ io_word(const char *s, size_t len, const char *w)
 static void
 io_channels(struct io_rowctx *rc, const char *s, size_t len, uint32_t *out)
 {
-	char show[64];
-
 	if (io_word(s, len, "webshop"))
 		*out = VOUCHER_CHANNEL_WEB;
 	else if (io_word(s, len, "pos"))
@@ -734,20 +761,21 @@ io_channels(struct io_rowctx *rc, const char *s, size_t len, uint32_t *out)
 	else if (io_word(s, len, "webshop+pos") ||
 	    io_word(s, len, "pos+webshop") || io_word(s, len, "all"))
 		*out = VOUCHER_CHANNEL_ALL;
-	else {
-		io_show(show, sizeof(show), s, len);
-		io_bad(rc, IO_COL_CHANNELS, "\"%s\" is not a channel; "
-		    "allowed: webshop, pos, webshop+pos, all", show);
-	}
+	else
+		io_bad_value(rc, IO_COL_CHANNELS, s, len, "is not a channel; "
+		    "allowed: webshop, pos, webshop+pos, all");
 }
 
+/* "is not a voucher type; allowed: <the eight names>" */
 static void
 io_type_names(char *dst, size_t size)
 {
-	size_t o = 0;
+	size_t o;
 	unsigned t;
 
-	dst[0] = '\0';
+	o = (size_t)snprintf(dst, size, "is not a voucher type; allowed: ");
+	if (o >= size)
+		return;
 	for (t = 0; t < VOUCHER_TYPE__MAX; t++) {
 		int n = snprintf(dst + o, size - o, "%s%s", t > 0 ? ", " : "",
 		    voucher_type_name((enum voucher_type)t));
@@ -764,10 +792,9 @@ io_value(struct io_rowctx *rc, enum io_col c, const char *s, size_t len,
     struct import_row *row, bool *amount_type_ok)
 {
 	struct voucher *v = &row->v;
-	char show[64], names[300];
+	char names[300];
 	int64_t n;
 
-	io_show(show, sizeof(show), s, len);
 	/* Lists check their entries; everything else is one piece. */
 	if (c != IO_COL_PRODUCTS && c != IO_COL_CATEGORIES &&
 	    !io_text_ok(rc, c, s, len))
@@ -780,20 +807,20 @@ io_value(struct io_rowctx *rc, enum io_col c, const char *s, size_t len,
 			break;	/* AmountType is wrong: no telling */
 		if (v->amount_type == VOUCHER_AMOUNT_PERCENT) {
 			if (num_parse_percent(s, len, &v->amount) != WS_OK)
-				io_bad(rc, c, "\"%s\" is not a percentage "
-				    "above 0 and at most 100; write e.g. 10 "
-				    "or 12.5", show);
+				io_bad_value(rc, c, s, len, "is not a "
+				    "percentage above 0 and at most 100; "
+				    "write e.g. 10 or 12.5");
 		} else if (num_parse_money(s, len, &v->amount) != WS_OK ||
 		    v->amount <= 0)
-			io_bad(rc, c, "\"%s\" is not an amount of money above "
-			    "0; write e.g. 10.00 or 10,00", show);
+			io_bad_value(rc, c, s, len, "is not an amount of "
+			    "money above 0; write e.g. 10.00 or 10,00");
 		row->fields |= IMPORT_F_AMOUNT;
 		break;
 	case IO_COL_AMOUNT_TYPE:
 		if (voucher_amount_type_parse(s, len, &v->amount_type) !=
 		    WS_OK) {
-			io_bad(rc, c, "\"%s\" is neither absolute nor percent",
-			    show);
+			io_bad_value(rc, c, s, len, "is neither absolute nor "
+			    "percent");
 			*amount_type_ok = false;
 		}
 		row->fields |= IMPORT_F_AMOUNT_TYPE;
@@ -803,16 +830,7 @@ io_value(struct io_rowctx *rc, enum io_col c, const char *s, size_t len,
 		row->fields |= IMPORT_F_CHARGE;
 		break;
 	case IO_COL_CURRENCY:
-		if (len == 3 && ((s[0] | 0x20) >= 'a' && (s[0] | 0x20) <= 'z')
-		    && ((s[1] | 0x20) >= 'a' && (s[1] | 0x20) <= 'z') &&
-		    ((s[2] | 0x20) >= 'a' && (s[2] | 0x20) <= 'z')) {
-			v->currency[0] = (char)(s[0] & ~0x20);
-			v->currency[1] = (char)(s[1] & ~0x20);
-			v->currency[2] = (char)(s[2] & ~0x20);
-			v->currency[3] = '\0';
-		} else
-			io_bad(rc, c, "\"%s\" is not a currency; write its "
-			    "three-letter code (ISO 4217), e.g. EUR", show);
+		io_currency(rc, s, len, v->currency);
 		row->fields |= IMPORT_F_CURRENCY;
 		break;
 	case IO_COL_MIN_ORDER:
@@ -829,26 +847,22 @@ io_value(struct io_rowctx *rc, enum io_col c, const char *s, size_t len,
 		break;
 	case IO_COL_STATE:
 		if (voucher_state_parse(s, len, &v->state) != WS_OK)
-			io_bad(rc, c, "\"%s\" is not a state; allowed: "
-			    "active, invalidated, exhausted, expired, pending",
-			    show);
+			io_bad_value(rc, c, s, len, "is not a state; allowed: "
+			    "active, invalidated, exhausted, expired, pending");
 		row->fields |= IMPORT_F_STATE;
 		break;
 	case IO_COL_TYPE:
 		if (voucher_type_parse(s, len, &v->type) != WS_OK) {
-			/* The list is long: show less of the value. */
-			io_show(show, 24, s, len);
 			io_type_names(names, sizeof(names));
-			io_bad(rc, c, "\"%s\" is not a voucher type; allowed: "
-			    "%s", show, names);
+			io_bad_value(rc, c, s, len, names);
 		}
 		row->fields |= IMPORT_F_TYPE;
 		break;
 	case IO_COL_TYPE2:
 		if (voucher_kind_parse(s, len, &v->kind) != WS_OK)
-			io_bad(rc, c, "\"%s\" is not a voucher kind; allowed: "
-			    "promotional (or promo), purchased (or value)",
-			    show);
+			io_bad_value(rc, c, s, len, "is not a voucher kind; "
+			    "allowed: promotional (or promo), purchased (or "
+			    "value)");
 		row->fields |= IMPORT_F_KIND;
 		break;
 	case IO_COL_USED:
@@ -873,8 +887,8 @@ io_value(struct io_rowctx *rc, enum io_col c, const char *s, size_t len,
 		if (num_parse_i64(s, len, 0, IO_MAX_REDEEM_MAX, &n) == WS_OK)
 			v->max_redemptions = (uint32_t)n;
 		else
-			io_bad(rc, c, "\"%s\" is not a whole number from 0 to "
-			    "%d (0 = unlimited)", show, IO_MAX_REDEEM_MAX);
+			io_bad_value(rc, c, s, len, "is not a whole number "
+			    "from 0 to 1000000000 (0 = unlimited)");
 		row->fields |= IMPORT_F_MAX_REDEEM;
 		break;
 	case IO_COL_CHANNELS:

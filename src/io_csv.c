@@ -153,7 +153,8 @@ csv_record(struct csv_reader *r, unsigned *line)
 				return CSV_BAD;
 			}
 			if (i < n && p[i] != r->sep && p[i] != '\n' &&
-			    !(p[i] == '\r' && i + 1 < n && p[i + 1] == '\n')) {
+			    !(p[i] == '\r' && (i + 1 == n ||
+			    p[i + 1] == '\n'))) {
 				if (rec == CSV_ROW)
 					diags_add(r->d, r->path, *line, 0,
 					    NULL, "text after the closing "
@@ -179,8 +180,10 @@ csv_record(struct csv_reader *r, unsigned *line)
 			}
 			fld.off = start;
 			fld.len = i - start;
-			if (i < n && fld.len > 0 && p[i - 1] == '\r')
-				fld.len--;	/* CRLF */
+			/* CRLF, or a CR that ends the file. */
+			if (fld.len > 0 && p[i - 1] == '\r' &&
+			    (i == n || p[i] == '\n'))
+				fld.len--;
 		}
 		if (r->nf < CSV_FIELDS_MAX)
 			r->f[r->nf] = fld;
@@ -191,10 +194,11 @@ csv_record(struct csv_reader *r, unsigned *line)
 			i++;
 			continue;
 		}
-		/* End of the row: "\n" or "\r\n". */
+		/* End of the row: "\n" or "\r\n" (or "\r" at the end). */
 		if (p[i] == '\r')
 			i++;
-		i++;
+		if (i < n && p[i] == '\n')
+			i++;
 		r->line++;
 		break;
 	}
@@ -229,8 +233,15 @@ csv_row_empty(const struct csv_reader *r)
 static char
 csv_detect_sep(const char *p, size_t len)
 {
-	const char *nl = memchr(p, '\n', len);
-	size_t n = nl != NULL ? (size_t)(nl - p) : len;
+	const char *nl;
+	size_t n;
+
+	while (len > 0 && (*p == '\r' || *p == '\n')) {
+		p++;	/* the header is the first line that is not empty */
+		len--;
+	}
+	nl = memchr(p, '\n', len);
+	n = nl != NULL ? (size_t)(nl - p) : len;
 
 	if (memchr(p, ';', n) != NULL)
 		return ';';

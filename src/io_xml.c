@@ -35,7 +35,7 @@
 #include "io_private.h"
 
 #define XML_LIB_DIAGS_MAX	20	/* libxml2 messages kept per file */
-#define XML_TEXT_MAX		1024	/* bytes kept of one field's text */
+#define XML_TEXT_MAX		4096	/* bytes kept of one field's text */
 #define XML_XSI_NS	"http://www.w3.org/2001/XMLSchema-instance"
 
 /* libxml2 2.12 made the error argument const. */
@@ -344,10 +344,10 @@ xml_field_begin(struct xml_state *st, const xmlChar *name,
 	enum io_col col;
 	char show[64];
 
-	xml_show_name(show, sizeof(show), name);
 	if (uri == NULL || !xmlStrEqual(uri, BAD_CAST IO_XML_NS) ||
 	    io_col_lookup(n, strlen(n), false, &col) != WS_OK ||
 	    (st->op == IMPORT_DELETE && col != IO_COL_NUMBER)) {
+		xml_show_name(show, sizeof(show), name);
 		diags_add(st->d, st->path, line, 0, show, "unknown element "
 		    "in <%s>; allowed: %s", st->op == IMPORT_DELETE ?
 		    "delete" : "voucher", st->op == IMPORT_DELETE ? "Number" :
@@ -356,6 +356,7 @@ xml_field_begin(struct xml_state *st, const xmlChar *name,
 		return;
 	}
 	if (st->f[col].line != 0) {
+		xml_show_name(show, sizeof(show), name);
 		diags_add(st->d, st->path, line, 0, show, "appears twice "
 		    "(first on line %u)", st->f[col].line);
 		st->skip = st->depth;
@@ -390,10 +391,10 @@ xml_sax_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
 	}
 	if (st->skip != 0)
 		return;
-	xml_show_name(show, sizeof(show), name);
 	switch (st->depth) {
 	case XML_D_ROOT:
 		if (!xml_is(uri, name, "vouchers")) {
+			xml_show_name(show, sizeof(show), name);
 			diags_add(st->d, st->path, line, 0, show, "the root "
 			    "element must be <vouchers xmlns=\"%s\">%s",
 			    IO_XML_NS, xmlStrEqual(name, BAD_CAST "vouchers") ?
@@ -409,6 +410,7 @@ xml_sax_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
 		else if (xml_is(uri, name, "delete"))
 			xml_row_begin(st, IMPORT_DELETE, line);
 		else {
+			xml_show_name(show, sizeof(show), name);
 			diags_add(st->d, st->path, line, 0, show, "unknown "
 			    "element in <vouchers>%s; allowed: voucher, "
 			    "delete", uri != NULL && xmlStrEqual(uri,
@@ -591,7 +593,8 @@ io_xml_parse(const char *data, size_t len, const char *path,
 	}
 	st.ctxt = ctxt;
 	ctxt->_private = &st;
-	xmlCtxtUseOptions(ctxt, options);
+	/* Returns the options it did not know: there are none. */
+	(void)xmlCtxtUseOptions(ctxt, options);
 	/*
 	 * Whatever the process-wide defaults say (xmlSubstituteEntities-
 	 * Default and friends feed a new context): no entity substitution,

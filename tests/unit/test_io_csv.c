@@ -914,3 +914,31 @@ Test(io_csv, read_file_empty_and_big)
 	buf_free(&data);
 	buf_free(&err);
 }
+
+Test(io_csv, size_guard_and_odd_line_ends)
+{
+	struct csv_run r;
+
+	/* The length is refused before a byte is read. */
+	csv_run_update(&r, "", (size_t)IO_FILE_MAX + 1, &csv_ext);
+	csv_expect(&r, 0, "", "more than");
+	cr_assert_eq(r.set.n, 0);
+	csv_run_free(&r);
+
+	/* Blank lines before the header; a CR ends the file. */
+	csv_good(&r, "\r\n\nNumber,Amount\nA,\"1,5\"\r");
+	cr_assert_eq(r.set.n, 1);
+	cr_assert_eq(r.set.rows[0].line, 4);
+	cr_assert_eq(r.set.rows[0].v.amount, 150);
+	csv_run_free(&r);
+	csv_good(&r, "Number\r\nA\r");
+	cr_assert_eq(r.set.n, 1);
+	cr_assert_str_eq(r.set.rows[0].v.code, "A");
+	csv_run_free(&r);
+
+	/* A CR inside a line is data, and not allowed there. */
+	csv_run_update(&r, CONST_STR_LEN("Number;ChargeId\nA;x\ry\n"),
+	    &csv_ext);
+	csv_expect(&r, 2, "ChargeId", "control character");
+	csv_run_free(&r);
+}

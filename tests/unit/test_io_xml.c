@@ -880,3 +880,38 @@ Test(io_xml, stderr_capture_works, .init = xml_quiet)
 	fflush(stderr);
 	cr_assert_stderr_neq_str("");
 }
+
+Test(io_xml, size_guard_and_long_values)
+{
+	struct buf b = BUF_INIT;
+	struct xml_run r;
+	unsigned i;
+
+	xml_run(&r, "", (size_t)IO_FILE_MAX + 1, &xml_ext);
+	xml_expect(&r, 0, "", "more than");
+	xml_run_free(&r);
+
+	cr_assert_eq(buf_append_str(&b, HEAD ROOT "<voucher>\n<Number>"),
+	    WS_OK);
+	for (i = 0; i < 20000; i++)
+		cr_assert_eq(buf_append_str(&b, "\xc3\xa4"), WS_OK);
+	cr_assert_eq(buf_append_str(&b, "</Number>\n<Products>"), WS_OK);
+	for (i = 0; i < 100; i++)
+		cr_assert_eq(buf_append_str(&b, "abc,"), WS_OK);
+	cr_assert_eq(buf_append_str(&b, "z</Products>\n<Subshop>"), WS_OK);
+	for (i = 0; i < 3000; i++)
+		cr_assert_eq(buf_append_char(&b, ' '), WS_OK);
+	cr_assert_eq(buf_append_str(&b, "de"), WS_OK);
+	for (i = 0; i < 6000; i++)
+		cr_assert_eq(buf_append_char(&b, ' '), WS_OK);
+	cr_assert_eq(buf_append_str(&b, "</Subshop></voucher></vouchers>"),
+	    WS_OK);
+	xml_run(&r, b.data, b.len, &xml_ext);
+	xml_expect(&r, 4, "Number", "longer than 200");
+	xml_expect(&r, 5, "Products", "longer than 256");
+	cr_assert_eq(diags_count(&r.d), 2);
+	/* Blanks around a value do not count. */
+	cr_assert_str_eq(r.set.rows[0].v.subshop, "de");
+	xml_run_free(&r);
+	buf_free(&b);
+}
