@@ -6,6 +6,9 @@
  * rule, store trouble) and 2 on a usage error.
  */
 #include <errno.h>
+#include <signal.h>
+#include <time.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <strings.h>
 #include <getopt.h>
@@ -24,6 +27,9 @@
 #include "ops.h"
 #include "rules.h"
 #include "store.h"
+#include "tags.h"
+#include "tmpl.h"
+#include "tz.h"
 
 #define EXIT_PROBLEM	1
 #define EXIT_USAGE	2
@@ -31,6 +37,7 @@
 
 struct cli {
 	const char		*store_dir;
+	bool			 store_explicit;	/* --store given */
 	const char		*config_path;
 	const char		*actor;
 	bool			 tsv;
@@ -60,6 +67,10 @@ usage(FILE *fp)
 "  release CODE                 release every hold on CODE\n"
 "  invalidate CODE --reason R   invalidate CODE\n"
 "  expire                       remove holds that ran out\n"
+"  maintain [--once]            housekeeping loop: lock timeouts of dead\n"
+"                               processes, checkpoints, expired holds\n"
+"  lint FILE...                 check templates, print every problem\n"
+"  tags                         print the tag reference (doc/tags.md)\n"
 "  demo                         a store in a temporary folder with one\n"
 "                               charge of every type, shown\n"
 "See wsvoucher(1).\n", fp);
@@ -90,7 +101,7 @@ load_config(struct cli *c)
 
 	conf_defaults(&c->conf);
 	if (c->config_path == NULL)
-		return 0;
+		return tz_use(c->conf.timezone) == WS_OK ? 0 : EXIT_PROBLEM;
 	diags_init(&d);
 	st = conf_load(c->config_path, &c->conf, &d);
 	if (st != WS_OK) {
@@ -99,6 +110,10 @@ load_config(struct cli *c)
 		return EXIT_PROBLEM;
 	}
 	diags_free(&d);
+	if (tz_use(c->conf.timezone) != WS_OK) {
+		problem("TimeZone %s cannot be used", c->conf.timezone);
+		return EXIT_PROBLEM;
+	}
 	return 0;
 }
 
@@ -168,7 +183,8 @@ fmt_money(const struct cli *c, struct buf *b, int64_t cents,
 		num_format_money_dot(b, cents);
 	} else {
 		num_format_money(b, cents);
-		buf_printf(b, " %s", currency);
+		if (currency[0] != '\0')
+			buf_printf(b, " %s", currency);
 	}
 }
 
@@ -178,7 +194,8 @@ fmt_amount(const struct cli *c, struct buf *b, const struct voucher *v)
 	if (v->amount_type == VOUCHER_AMOUNT_PERCENT) {
 		buf_reset(b);
 		num_format_percent(b, v->amount);
-		buf_append_str(b, " %");
+		if (!c->tsv)
+			buf_append_str(b, " %");
 	} else {
 		fmt_money(c, b, v->amount, v->currency);
 	}
@@ -191,9 +208,9 @@ fmt_date(struct buf *b, int64_t t, bool with_time)
 	if (t == 0)
 		return;
 	if (with_time)
-		num_format_datetime(b, t);
+		num_format_datetime(b, t);	/* instants: UTC, marked Z */
 	else
-		num_format_date(b, t);
+		tz_format_iso_date(b, t);	/* days: the shop's zone */
 }
 
 /* --- init, check-config --------------------------------------------------- */
@@ -267,6 +284,8 @@ charge_progress(uint64_t done, uint64_t total, void *arg)
 {
 	struct charge_out *o = arg;
 
+	/* codes are committed now: get them to the file too */
+	fflush(o->fp);
 	if (!o->progress)
 		return;
 	fprintf(stderr, "\r%llu of %llu codes (%llu %%)",
@@ -396,17 +415,16 @@ cmd_charge_create(struct cli *c, int argc, char **argv)
 			break;
 		case 'F':
 		case 'U':
-			if (num_parse_date(optarg, len, ch_opt == 'F' ?
-			    &req.proto.valid_from : &req.proto.valid_until) !=
-			    WS_OK) {
+			/* a day in the shop's zone: from its first second
+			 * (--valid-from) through its last (--valid-until) */
+			if (tz_parse_date(optarg, len, ch_opt == 'U',
+			    ch_opt == 'F' ? &req.proto.valid_from :
+			    &req.proto.valid_until) != WS_OK) {
 				problem("%s: \"%s\" is not a date YYYY-MM-DD",
 				    ch_opt == 'F' ? "--valid-from" :
 				    "--valid-until", optarg);
 				return EXIT_USAGE;
 			}
-			/* until a date means through the end of that day */
-			if (ch_opt == 'U' && len == 10)
-				req.proto.valid_until += 86399;
 			break;
 		case 'm':
 			rc = parse_money_opt("--min-order", optarg,
@@ -471,9 +489,15 @@ cmd_charge_create(struct cli *c, int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	if (output != NULL) {
-		out.fp = fopen(output, "wx");
+		/* codes are money: a new file only its owner can read */
+		int fd = open(output, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		    0600);
+
+		out.fp = fd >= 0 ? fdopen(fd, "w") : NULL;
 		if (out.fp == NULL) {
 			problem("%s: %s", output, strerror(errno));
+			if (fd >= 0)
+				close(fd);
 			return EXIT_PROBLEM;
 		}
 	}
@@ -509,12 +533,11 @@ charge_row(const struct charge *ch, void *arg)
 	row[2] = ch->label;
 	row[3] = buf_cstr(&created);
 	row[4] = buf_cstr(&count);
+	/* a charge cut short (or still being made) says so */
+	if (!ch->complete)
+		buf_append_str(&count, " (incomplete)");
+	row[4] = buf_cstr(&count);
 	st = table_row(t, row);
-	if (st == WS_OK && !ch->complete) {
-		/* A charge cut short stays visible as such. */
-		t->cells[(t->rows - 1) * t->ncols + 4][0] = '\0';
-		st = WS_OK;
-	}
 	buf_free(&created);
 	buf_free(&count);
 	return st;
@@ -969,9 +992,10 @@ cmd_list(struct cli *c, int argc, char **argv, const char *needle)
 				continue;
 			if (state != VOUCHER_STATE__MAX && v->state != state)
 				continue;
-			if (needle != NULL && strstr(v->code, needle) == NULL &&
-			    strstr(v->charge_id, needle) == NULL &&
-			    strstr(v->bound_customer, needle) == NULL)
+			if (needle != NULL &&
+			    strcasestr(v->code, needle) == NULL &&
+			    strcasestr(v->charge_id, needle) == NULL &&
+			    strcasestr(v->bound_customer, needle) == NULL)
 				continue;
 			st = voucher_row(c, &t, v);
 			shown++;
@@ -995,22 +1019,12 @@ cmd_list(struct cli *c, int argc, char **argv, const char *needle)
 static int
 cmd_search(struct cli *c, int argc, char **argv)
 {
-	char *needle;
-	size_t i;
-	int rc;
-
 	if (argc != 2 || argv[1][0] == '\0') {
 		problem("usage: wsvoucher search TEXT");
 		return EXIT_USAGE;
 	}
-	/* Codes are stored upper-case; so is what we look for in them. */
-	needle = argv[1];
-	for (i = 0; needle[i] != '\0'; i++)
-		if (needle[i] >= 'a' && needle[i] <= 'z' &&
-		    getenv("WSVOUCHER_SEARCH_EXACT") == NULL)
-			needle[i] = (char)(needle[i] - 'a' + 'A');
-	rc = cmd_list(c, 1, argv, needle);
-	return rc;
+	/* case-insensitive: codes are upper-case, ids often are not */
+	return cmd_list(c, 1, argv, argv[1]);
 }
 
 /* --- reserved, release, invalidate, expire ------------------------------------ */
@@ -1198,6 +1212,108 @@ cmd_expire(struct cli *c, int argc)
 	return 0;
 }
 
+/* --- templates ------------------------------------------------------------ */
+
+static int
+cmd_lint(int argc, char **argv)
+{
+	struct buf data = BUF_INIT, err = BUF_INIT;
+	struct diags d;
+	struct tmpl *t;
+	int i, bad = 0;
+
+	if (argc < 2) {
+		problem("usage: wsvoucher lint FILE...");
+		return EXIT_USAGE;
+	}
+	for (i = 1; i < argc; i++) {
+		diags_init(&d);
+		buf_reset(&data);
+		buf_reset(&err);
+		if (io_read_file(argv[i], TMPL_SIZE_MAX, &data, &err) !=
+		    WS_OK) {
+			printf("%s\n", buf_cstr(&err));
+			bad++;
+		} else if (tmpl_compile(data.data, data.len, argv[i], &t,
+		    &d) != WS_OK) {
+			diags_print(&d, stdout);
+			bad++;
+		} else {
+			tmpl_free(t);
+		}
+		diags_free(&d);
+	}
+	buf_free(&data);
+	buf_free(&err);
+	if (bad == 0)
+		printf("OK\n");
+	return bad > 0 ? EXIT_PROBLEM : 0;
+}
+
+static int
+cmd_tags(int argc)
+{
+	struct buf md = BUF_INIT;
+	int rc = 0;
+
+	if (argc != 1) {
+		problem("usage: wsvoucher tags");
+		return EXIT_USAGE;
+	}
+	if (tags_write_markdown(&md) != WS_OK ||
+	    fwrite(md.data, 1, md.len, stdout) != md.len)
+		rc = EXIT_PROBLEM;
+	buf_free(&md);
+	return rc;
+}
+
+/* --- maintain ------------------------------------------------------------- */
+
+static volatile sig_atomic_t maintain_stop;
+
+static void
+maintain_signal(int sig)
+{
+	(void)sig;
+	maintain_stop = 1;
+}
+
+static int
+cmd_maintain(struct cli *c, int argc, char **argv)
+{
+	struct timespec half = { 0, 500000000L };
+	unsigned tick = 0;
+	uint64_t n;
+	int rc;
+
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "--once") != 0)) {
+		problem("usage: wsvoucher maintain [--once]");
+		return EXIT_USAGE;
+	}
+	rc = open_store(c, false);
+	if (rc != 0)
+		return rc;
+	signal(SIGINT, maintain_signal);
+	signal(SIGTERM, maintain_signal);
+	for (;;) {
+		/* every half second: time out locks of dead processes;
+		 * every minute: checkpoint and expire holds */
+		bool minute = tick % 120 == 0;
+		enum ws_status st = store_maintain(c->store, minute);
+
+		if (st == WS_OK && minute)
+			st = ops_expire_holds(c->store, 0, &n);
+		if (st != WS_OK) {
+			problem("maintain: %s", ws_status_str(st));
+			return EXIT_PROBLEM;
+		}
+		if (argc == 2 || maintain_stop)
+			return 0;
+		nanosleep(&half, NULL);
+		tick++;
+	}
+}
+
 /* --- demo ------------------------------------------------------------------- */
 
 struct demo_kind {
@@ -1266,7 +1382,8 @@ cmd_demo(struct cli *c, int argc)
 		problem("usage: wsvoucher demo");
 		return EXIT_USAGE;
 	}
-	if (c->store_dir == NULL) {
+	/* never the configured store: only an explicit --store */
+	if (!c->store_explicit) {
 		if (mkdtemp(dir) == NULL) {
 			problem("mkdtemp: %s", strerror(errno));
 			return EXIT_PROBLEM;
@@ -1354,6 +1471,7 @@ main(int argc, char **argv)
 		switch (ch) {
 		case 's':
 			c.store_dir = optarg;
+			c.store_explicit = true;
 			break;
 		case 'c':
 			c.config_path = optarg;
@@ -1394,6 +1512,10 @@ main(int argc, char **argv)
 	cmd = argv[0];
 	if (strcmp(cmd, "check-config") == 0)
 		return cmd_check_config(&c, argc, argv);
+	if (strcmp(cmd, "lint") == 0)
+		return cmd_lint(argc, argv);
+	if (strcmp(cmd, "tags") == 0)
+		return cmd_tags(argc);
 	rc = load_config(&c);
 	if (rc != 0)
 		return rc;
@@ -1419,6 +1541,8 @@ main(int argc, char **argv)
 		rc = cmd_invalidate(&c, argc, argv);
 	else if (strcmp(cmd, "expire") == 0)
 		rc = cmd_expire(&c, argc);
+	else if (strcmp(cmd, "maintain") == 0)
+		rc = cmd_maintain(&c, argc, argv);
 	else if (strcmp(cmd, "demo") == 0)
 		rc = cmd_demo(&c, argc);
 	else {

@@ -27,11 +27,11 @@
 #include "codegen.h"
 #include "io.h"
 #include "io_private.h"
+#include "tz.h"
 #include "num.h"
 
 #define IO_READ_CHUNK	(64u * 1024)
 #define IO_SHOW_MAX	40		/* bytes of a bad value in a message */
-#define IO_DAY_LAST_SECOND	86399
 #define IO_HUGE_MIN	(8u * 1024 * 1024)	/* worth huge pages */
 
 /* ---- import set --------------------------------------------------------- */
@@ -711,11 +711,12 @@ io_money(struct io_rowctx *rc, enum io_col c, const char *s, size_t len,
 	return false;
 }
 
+/* A date is a day in the shop's time zone (tz.h). */
 static bool
 io_date(struct io_rowctx *rc, enum io_col c, const char *s, size_t len,
-    int64_t *out)
+    bool end_of_day, int64_t *out)
 {
-	if (len == 10 && num_parse_date(s, len, out) == WS_OK)
+	if (tz_parse_date(s, len, end_of_day, out) == WS_OK)
 		return true;
 	io_bad_value(rc, c, s, len, "is not a date; write YYYY-MM-DD, e.g. "
 	    "2026-12-31");
@@ -870,13 +871,12 @@ io_value(struct io_rowctx *rc, enum io_col c, const char *s, size_t len,
 		row->fields |= IMPORT_F_USED;
 		break;
 	case IO_COL_VALID_FROM:
-		io_date(rc, c, s, len, &v->valid_from);
+		io_date(rc, c, s, len, false, &v->valid_from);
 		row->fields |= IMPORT_F_VALID_FROM;
 		break;
 	case IO_COL_VALID_UNTIL:
 		/* A date is valid through its last second (UTC). */
-		if (io_date(rc, c, s, len, &v->valid_until))
-			v->valid_until += IO_DAY_LAST_SECOND;
+		io_date(rc, c, s, len, true, &v->valid_until);
 		row->fields |= IMPORT_F_VALID_UNTIL;
 		break;
 	case IO_COL_SUBSHOP:
@@ -1050,10 +1050,10 @@ io_format_col(struct buf *out, const struct voucher *v, enum io_col c)
 		    v->amount - v->balance : 0);
 	case IO_COL_VALID_FROM:
 		return v->valid_from == 0 ? WS_OK :
-		    num_format_date(out, v->valid_from);
+		    tz_format_iso_date(out, v->valid_from);
 	case IO_COL_VALID_UNTIL:
 		return v->valid_until == 0 ? WS_OK :
-		    num_format_date(out, v->valid_until);
+		    tz_format_iso_date(out, v->valid_until);
 	case IO_COL_SUBSHOP:
 		return io_put_text(out, v->subshop, sizeof(v->subshop));
 	case IO_COL_MAX_REDEEM:

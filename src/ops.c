@@ -874,7 +874,10 @@ issue_in(struct store_txn *t, struct voucher *v, const char *actor,
 	ops_ctx_init(&ctx);
 	ctx.actor = actor;
 	ctx.channel = 0;
-	v->ledger_seq = 0;
+	/* a code deleted before keeps its ledger: continue after it */
+	st = store_ledger_last_seq(t, v->code, &v->ledger_seq);
+	if (st != WS_OK)
+		return st;
 	v->created = v->created != 0 ? v->created : now;
 	v->updated = now;
 	entry_init(&e, &ctx, LEDGER_ISSUE, now);

@@ -93,10 +93,26 @@ hold_kind_name(enum hold_kind k)
 	    k == HOLD_ACTIVATION ? "activation" : "unknown";
 }
 
+/*
+ * After a panic Berkeley DB repeats the same message on every call: print
+ * a message once, then only how often it came again.
+ */
 static void
 store_errcall(const DB_ENV *env, const char *pfx, const char *msg)
 {
+	static char last[256];
+	static unsigned long repeats;
+
 	(void)env;
+	if (strncmp(last, msg, sizeof(last) - 1) == 0) {
+		repeats++;
+		if ((repeats & (repeats - 1)) == 0)	/* 1, 2, 4, 8, ... */
+			fprintf(stderr, "%s: (last message %lu times)\n",
+			    pfx != NULL ? pfx : "wsvoucher store", repeats);
+		return;
+	}
+	repeats = 0;
+	snprintf(last, sizeof(last), "%s", msg);
 	fprintf(stderr, "%s: %s\n", pfx != NULL ? pfx : "wsvoucher store",
 	    msg);
 }
@@ -139,6 +155,8 @@ set_err(struct buf *err, const char *what, int ret)
 	buf_reset(err);
 	buf_printf(err, "%s: %s", what, db_strerror(ret));
 }
+
+static void	backoff(struct store *s, unsigned attempt);
 
 static enum ws_status
 check_schema(struct store *s, struct buf *err)
@@ -262,6 +280,9 @@ store_open(const struct store_options *opt, struct store **out,
 	s->env->set_errpfx(s->env, "wsvoucher store");
 	/* Run the detector on every conflict: deadlocks end at once. */
 	ret = s->env->set_lk_detect(s->env, DB_LOCK_DEFAULT);
+	/* A lock timeout means a stuck peer: report it, do not retry it. */
+	if (ret == 0)
+		ret = s->env->set_flags(s->env, DB_TIME_NOTGRANTED, 1);
 	if (ret == 0)
 		ret = s->env->set_timeout(s->env, (db_timeout_t)1000 *
 		    (opt->lock_timeout_ms != 0 ? opt->lock_timeout_ms :
@@ -329,7 +350,13 @@ store_open(const struct store_options *opt, struct store **out,
 			goto fail;
 		}
 	}
-	st = check_schema(s, err);
+	/* A busy store (a long import) may deadlock this first read. */
+	for (i = 0;; i++) {
+		st = check_schema(s, err);
+		if (st != WS_ERR_BUSY || i >= 20)
+			break;
+		backoff(s, i);
+	}
 	if (st != WS_OK)
 		goto fail;
 	*out = s;
@@ -374,6 +401,25 @@ store_checkpoint(struct store *s)
 {
 	int ret = s->env->txn_checkpoint(s->env, 0, 0, 0);
 
+	return map_ret(NULL, ret);
+}
+
+enum ws_status
+store_maintain(struct store *s, bool checkpoint)
+{
+	int ret, aborted = 0;
+
+	/*
+	 * Lock timeouts are only looked at when the detector runs; the
+	 * automatic detector runs only when a new request blocks.  A waiter
+	 * on a lock whose holder died would wait forever without this.
+	 */
+	ret = s->env->lock_detect(s->env, 0, DB_LOCK_EXPIRE, &aborted);
+	if (ret == 0)
+		ret = s->env->lock_detect(s->env, 0, DB_LOCK_DEFAULT,
+		    &aborted);
+	if (ret == 0 && checkpoint)
+		ret = s->env->txn_checkpoint(s->env, 1024, 1, 0);
 	return map_ret(NULL, ret);
 }
 
@@ -640,6 +686,51 @@ ledger_walk_one(const DBT *k, const DBT *d, void *arg)
 	if (st != WS_OK)
 		return st;
 	return w->fn(&e, w->arg);
+}
+
+enum ws_status
+store_ledger_last_seq(struct store_txn *t, const char *code, uint64_t *seq)
+{
+	DB *db = t->s->db[DBI_LEDGER];
+	unsigned char key[STORE_KEY_MAX], data[STORE_DATA_MAX];
+	size_t n = strlen(code);
+	DBC *c = NULL;
+	DBT k, d;
+	enum ws_status st = WS_OK;
+	int ret, i;
+
+	*seq = 0;
+	if (code_ok(code) != WS_OK)
+		return WS_ERR_INVALID;
+	ret = db->cursor(db, t->txn, &c, 0);
+	if (ret != 0)
+		return map_ret(t, ret);
+	/* position after the code's last possible key, then step back */
+	memcpy(key, code, n);
+	key[n] = '\0';
+	for (i = 0; i < 8; i++)
+		key[n + 1 + (size_t)i] = 0xff;
+	dbt_out(&k, key, sizeof(key));
+	dbt_out(&d, data, sizeof(data));
+	k.size = (u_int32_t)(n + 9);
+	ret = c->get(c, &k, &d, DB_SET_RANGE);
+	if (ret == 0)
+		ret = c->get(c, &k, &d, DB_PREV);
+	else if (ret == DB_NOTFOUND)
+		ret = c->get(c, &k, &d, DB_LAST);
+	if (ret == 0 && k.size == n + 9 && memcmp(k.data, code, n) == 0 &&
+	    ((unsigned char *)k.data)[n] == '\0') {
+		const unsigned char *p = (const unsigned char *)k.data + n + 1;
+
+		for (i = 0; i < 8; i++)
+			*seq = (*seq << 8) | p[i];
+	} else if (ret != 0 && ret != DB_NOTFOUND) {
+		st = map_ret(t, ret);
+	}
+	ret = c->close(c);
+	if (st == WS_OK && ret != 0)
+		st = map_ret(t, ret);
+	return st;
 }
 
 enum ws_status

@@ -12,7 +12,9 @@
  * process that opens the environment after another one died runs normal
  * recovery; processes still running then get WS_ERR_RECOVER and must
  * close and reopen (doc/store.md).  Lock waits are bounded by a timeout so
- * a stuck peer shows up as WS_ERR_BUSY (reason 27), never as a hang.
+ * a stuck peer shows up as WS_ERR_BUSY (reason 27) -- provided one process
+ * runs store_maintain() periodically: Berkeley DB checks timeouts only
+ * when its deadlock detector runs.
  *
  * Databases (all btree; keys never collide between independent writers):
  *   meta      "schema" -> version
@@ -122,6 +124,13 @@ enum ws_status	store_read_run(struct store *s, store_body_fn body, void *arg);
 uint64_t	store_retries(const struct store *s);
 /* Flushes and checkpoints the log (operators, long runs). */
 enum ws_status	store_checkpoint(struct store *s);
+/*
+ * Housekeeping one process runs every half second or so (the FastCGI
+ * master, or `wsvoucher maintain`): ends lock waits that timed out (a
+ * peer died holding locks) and, with checkpoint, writes a checkpoint when
+ * 1 MiB of log or a minute has passed since the last one.
+ */
+enum ws_status	store_maintain(struct store *s, bool checkpoint);
 
 /* --- record access inside a body -------------------------------------- */
 /* for_update takes the write lock at once (DB_RMW): avoids the deadlock of
@@ -136,6 +145,10 @@ enum ws_status	store_voucher_del(struct store_txn *t, const char *code);
  * e->redeemed_after are taken from v. */
 enum ws_status	store_ledger_append(struct store_txn *t, struct voucher *v,
 		    struct ledger_entry *e);
+/* Highest ledger sequence number stored for code (0: none), so a code
+ * that was deleted and comes again continues its ledger. */
+enum ws_status	store_ledger_last_seq(struct store_txn *t, const char *code,
+		    uint64_t *seq);
 typedef enum ws_status (*store_ledger_fn)(const struct ledger_entry *e,
 		    void *arg);
 enum ws_status	store_ledger_each(struct store_txn *t, const char *code,

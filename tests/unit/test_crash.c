@@ -94,7 +94,7 @@ verify(const char *dir)
 	}
 }
 
-Test(crash, sigkill_inside_write_transaction, .timeout = 120)
+Test(crash, sigkill_inside_write_transaction)
 {
 	char *dir = tu_tmpdir();
 	struct store *s = tu_store(dir);
@@ -142,6 +142,90 @@ Test(crash, sigkill_inside_write_transaction, .timeout = 120)
 	}
 	store_close(s);
 	verify(dir);
+	tu_rmrf(dir);
+	free(dir);
+}
+
+/* Holds a write lock on the voucher, tells the parent, waits forever. */
+static enum ws_status
+hold_lock_body(struct store_txn *t, void *arg)
+{
+	struct stall_arg *a = arg;
+	struct voucher v;
+	enum ws_status st;
+
+	st = store_voucher_get(t, "CRASH", &v, true);
+	if (st != WS_OK)
+		return st;
+	if (write(a->fd, "x", 1) != 1)
+		_exit(3);
+	for (;;)
+		pause();
+}
+
+static struct store *
+open_short_timeout(const char *dir)
+{
+	struct store_options opt = { dir, false, false, 1000, 0 };
+	struct store *s = NULL;
+	struct buf err = BUF_INIT;
+
+	if (store_open(&opt, &s, &err) != WS_OK)
+		_exit(2);
+	buf_free(&err);
+	return s;
+}
+
+Test(crash, waiter_on_a_dead_lock_holder_gets_busy)
+{
+	char *dir = tu_tmpdir();
+	struct store *s = tu_store(dir);
+	int pfd[2], status, i;
+	pid_t holder, waiter;
+	char c;
+
+	tu_issue(s, "CRASH", VOUCHER_KIND_VALUE, VOUCHER_STD_REUSABLE, 5000);
+	store_close(s);
+	cr_assert_eq(pipe(pfd), 0);
+	holder = fork();
+	if (holder == 0) {
+		struct stall_arg a = { pfd[1] };
+
+		s = open_short_timeout(dir);
+		store_txn_run(s, hold_lock_body, &a);
+		_exit(5);
+	}
+	cr_assert_eq(read(pfd[0], &c, 1), 1);
+	waiter = fork();
+	if (waiter == 0) {
+		struct voucher_conf conf;
+		struct ops_ctx ctx = tu_ctx("pos", "", 100);
+		struct ops_result r;
+		enum ws_status st;
+
+		conf_defaults(&conf);
+		ctx.channel = VOUCHER_CHANNEL_POS;
+		s = open_short_timeout(dir);
+		st = ops_redeem(s, &conf, "CRASH", &ctx, 100, &r);
+		_exit(st == WS_ERR_BUSY ? 0 : 10 + (int)st);
+	}
+	/* the parent is the maintaining process; it registers first */
+	s = open_short_timeout(dir);
+	usleep(200000);
+	cr_assert_eq(kill(holder, SIGKILL), 0);
+	cr_assert_eq(waitpid(holder, &status, 0), holder);
+	for (i = 0; i < 200; i++) {
+		cr_assert_eq(store_maintain(s, false), WS_OK);
+		if (waitpid(waiter, &status, WNOHANG) == waiter)
+			break;
+		usleep(100000);
+	}
+	cr_assert_lt(i, 200, "the waiter never got an answer");
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "waiter: status %d", WEXITSTATUS(status));
+	close(pfd[0]);
+	close(pfd[1]);
+	store_close(s);
 	tu_rmrf(dir);
 	free(dir);
 }

@@ -334,3 +334,32 @@ Test(ops, overlong_identifiers_are_refused_not_cut)
 	    WS_ERR_INVALID);
 	cr_expect_eq(tu_get(s, "LONG").redeemed, 0);
 }
+
+Test(ops, deleted_code_can_be_imported_again)
+{
+	struct import_set set;
+	struct import_row *row;
+	struct diags d;
+	uint64_t n;
+
+	tu_issue(s, "AGAIN", VOUCHER_KIND_VALUE, VOUCHER_STD_REUSABLE, 1000);
+	import_set_init(&set);
+	diags_init(&d);
+	cr_assert_eq(import_set_add(&set, &row), WS_OK);
+	row->op = IMPORT_DELETE;
+	row->line = 2;
+	memcpy(row->v.code, "AGAIN", 6);
+	cr_assert_eq(ops_import(s, &set, "del.csv", "t", &d), WS_OK);
+	row->op = IMPORT_UPSERT;
+	row->fields = IMPORT_F_AMOUNT;
+	row->v.amount = 700;
+	row->v.balance = 700;
+	cr_assert_eq(ops_import(s, &set, "new.csv", "t", &d), WS_OK,
+	    "re-created");
+	cr_expect_eq(tu_get(s, "AGAIN").balance, 700);
+	/* issue 1000, delete -1000, issue 700: the ledger still sums up */
+	cr_expect_eq(tu_ledger_sum(s, "AGAIN", &n), 700);
+	cr_expect_eq(n, 3);
+	diags_free(&d);
+	import_set_free(&set);
+}
