@@ -62,6 +62,7 @@ enum conf_key_id {
 	KEY_RESERVATION_HOURS,
 	KEY_CURRENCY,
 	KEY_TIMEZONE,
+	KEY_LOCALE,
 	KEY_HIDE_REASONS,
 	KEY_ATTEMPTS_SESSION,
 	KEY_ATTEMPTS_ADDRESS,
@@ -97,6 +98,7 @@ static const char *const conf_key_names[KEY_ERROR_FIRST] = {
 	[KEY_RESERVATION_HOURS] = "Reservation-Hours",
 	[KEY_CURRENCY] = "Currency",
 	[KEY_TIMEZONE] = "TimeZone",
+	[KEY_LOCALE] = "Locale",
 	[KEY_HIDE_REASONS] = "HideReasons",
 	[KEY_ATTEMPTS_SESSION] = "FailedAttempts-PerSession",
 	[KEY_ATTEMPTS_ADDRESS] = "FailedAttempts-PerAddress",
@@ -195,6 +197,13 @@ static const struct conf_choice conf_newcust_words[] = {
 static const struct conf_choice conf_vat_words[] = {
 	{ "proportional", CONF_VAT_PROPORTIONAL },
 	{ "highest-rate", CONF_VAT_HIGHEST_RATE },
+	{ NULL, 0 }
+};
+
+static const struct conf_choice conf_locale_words[] = {
+	{ "de-DE", CONF_LOCALE_DE_DE },
+	{ "de-CH", CONF_LOCALE_DE_CH },
+	{ "en-GB", CONF_LOCALE_EN_GB },
 	{ NULL, 0 }
 };
 
@@ -867,6 +876,12 @@ conf_set(struct conf_parser *p, enum conf_key_id id, const char *v, size_t n)
 		return conf_set_currency(p, v, n);
 	case KEY_TIMEZONE:
 		return conf_set_timezone(p, v, n);
+	case KEY_LOCALE:
+		if (!conf_set_choice(p, v, n, conf_locale_words,
+		    "de-DE, de-CH, en-GB", &u))
+			return false;
+		c->locale = (enum conf_locale)u;
+		return true;
 	case KEY_HIDE_REASONS:
 		return conf_set_bool(p, v, n, &c->hide_reasons);
 	case KEY_ATTEMPTS_SESSION:
@@ -1224,6 +1239,7 @@ conf_defaults(struct voucher_conf *c)
 	c->new_customer_definition = CONF_NEWCUST_NO_ORDERS;
 	c->prevent_orders_not_applicable = false;
 	c->vat_type = CONF_VAT_PROPORTIONAL;
+	c->locale = CONF_LOCALE_DE_DE;
 	c->show_percent_per_position = false;
 	c->use_rounded_percent_multi = false;
 	conf_copy_default(c->name, sizeof(c->name), "Gutschein");

@@ -47,6 +47,14 @@ enum conf_vat_type {
 	CONF_VAT__MAX
 };
 
+/* How money and dates are written on shop pages. */
+enum conf_locale {
+	CONF_LOCALE_DE_DE,	/* 1.234,56 EUR  24.11.2026 */
+	CONF_LOCALE_DE_CH,	/* 1'234.56 CHF  24.11.2026 */
+	CONF_LOCALE_EN_GB,	/* 1,234.56 EUR  24/11/2026 */
+	CONF_LOCALE__MAX
+};
+
 /* The extra-costs rule of SPEC section 4. */
 enum conf_extra_costs {
 	CONF_EXTRA_WITH_PRODUCTS,	/* only with an eligible product (21) */
@@ -74,6 +82,7 @@ struct voucher_conf {
 	unsigned		 reservation_hours;	/* 24, 1..720 */
 	char			 currency[4];		/* "EUR" */
 	char			 timezone[64];		/* "Europe/Berlin" */
+	enum conf_locale	 locale;		/* de-DE */
 	bool			 hide_reasons;		/* no */
 	unsigned		 attempts_per_session;	/* 5, 1..1000 */
 	unsigned		 attempts_per_address;	/* 20, 1..100000 */

@@ -1077,10 +1077,15 @@ static const char md_intro[] =
     "\n"
     "## Values\n"
     "\n"
-    "- *money*: German style with the currency, `1.234,56 EUR`.\n"
-    "- *percent*: `12,5 %`, `10 %`.\n"
-    "- *date*: `24.11.2026`; *date and time*: `24.11.2026 13:05`; both in "
-    "the shop's time zone (default Europe/Berlin).\n"
+    "Money, percentages and dates follow the shop's `Locale` "
+    "(shop.config(5)); the examples are the default, `de-DE`.\n"
+    "\n"
+    "- *money*: with the currency, `1.234,56 EUR` (`de-CH`: "
+    "`1'234.56 CHF`, `en-GB`: `1,234.56 EUR`).\n"
+    "- *percent*: `12,5 %`, `10 %` (`de-CH`, `en-GB`: `12.5 %`).\n"
+    "- *date*: `24.11.2026`; *date and time*: `24.11.2026 13:05` "
+    "(`en-GB`: `24/11/2026`); both in the shop's time zone (default "
+    "Europe/Berlin).\n"
     "- *yes/no*: prints nothing; use it in `{NAME}` and `{!NAME}`.\n"
     "- *number*, *text*: as they are. A number is set when it is not 0.\n"
     "- An empty value prints nothing and is not set.\n";
@@ -1241,20 +1246,47 @@ magnitude(int64_t i)
 	return i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
 }
 
-/* "-1.234,56 EUR": thousands dots, decimal comma, the currency if any. */
-static enum ws_status
-fmt_money(struct buf *out, int64_t cents, const char *currency)
+/* Marks of the shop's locale (conf.h): thousands, decimal. */
+static void
+locale_marks(const struct voucher_conf *conf, char *thousands, char *decimal)
 {
+	enum conf_locale l = conf != NULL ? conf->locale : CONF_LOCALE_DE_DE;
+
+	switch (l) {
+	case CONF_LOCALE_DE_CH:
+		*thousands = '\'';
+		*decimal = '.';
+		break;
+	case CONF_LOCALE_EN_GB:
+		*thousands = ',';
+		*decimal = '.';
+		break;
+	case CONF_LOCALE_DE_DE:
+	case CONF_LOCALE__MAX:
+	default:
+		*thousands = '.';
+		*decimal = ',';
+		break;
+	}
+}
+
+/* "-1.234,56 EUR" (de-DE): grouped units, two decimals, the currency. */
+static enum ws_status
+fmt_money(struct buf *out, int64_t cents, const char *currency,
+    const struct voucher_conf *conf)
+{
+	char thousands, decimal;
 	char rev[32], num[40];
 	uint64_t mag = magnitude(cents), units = mag / 100;
 	unsigned frac = (unsigned)(mag % 100);
 	size_t nr = 0, n = 0, clen;
 	enum ws_status st;
 
-	/* digits of units backwards, a dot after every third */
+	locale_marks(conf, &thousands, &decimal);
+	/* digits of units backwards, a mark after every third */
 	do {
 		if (nr > 0 && nr % 4 == 3)
-			rev[nr++] = '.';
+			rev[nr++] = thousands;
 		rev[nr++] = (char)('0' + units % 10);
 		units /= 10;
 	} while (units > 0);
@@ -1262,7 +1294,7 @@ fmt_money(struct buf *out, int64_t cents, const char *currency)
 		num[n++] = '-';
 	while (nr > 0)
 		num[n++] = rev[--nr];
-	num[n++] = ',';
+	num[n++] = decimal;
 	num[n++] = (char)('0' + frac / 10);
 	num[n++] = (char)('0' + frac % 10);
 	clen = currency != NULL ? strlen(currency) : 0;
@@ -1282,19 +1314,21 @@ fmt_money(struct buf *out, int64_t cents, const char *currency)
 
 /* "12,5 %", "10 %", "12,25 %": hundredths of a percent, no zero decimals. */
 static enum ws_status
-fmt_percent(struct buf *out, int64_t bp)
+fmt_percent(struct buf *out, int64_t bp, const struct voucher_conf *conf)
 {
+	char thousands, decimal;
 	uint64_t mag = magnitude(bp);
 	unsigned frac = (unsigned)(mag % 100);
 	const char *sign = bp < 0 ? "-" : "";
 
 	if (frac == 0)
 		return buf_printf(out, "%s%" PRIu64 " %%", sign, mag / 100);
+	locale_marks(conf, &thousands, &decimal);
 	if (frac % 10 == 0)
-		return buf_printf(out, "%s%" PRIu64 ",%u %%", sign, mag / 100,
-		    frac / 10);
-	return buf_printf(out, "%s%" PRIu64 ",%02u %%", sign, mag / 100,
-	    frac);
+		return buf_printf(out, "%s%" PRIu64 "%c%u %%", sign, mag / 100,
+		    decimal, frac / 10);
+	return buf_printf(out, "%s%" PRIu64 "%c%02u %%", sign, mag / 100,
+	    decimal, frac);
 }
 
 /* An instant as "dd.mm.yyyy" (or with " HH:MM") in the shop's zone. */
@@ -1303,6 +1337,7 @@ fmt_date(struct buf *out, int64_t utc, bool with_time,
     const struct voucher_conf *conf)
 {
 	const char *zone = TAGS_ZONE_DEFAULT;
+	char sep;
 	struct tm tm;
 	enum ws_status st;
 
@@ -1314,11 +1349,13 @@ fmt_date(struct buf *out, int64_t utc, bool with_time,
 		st = tz_local(utc, &tm);
 	if (st != WS_OK)
 		return st;
+	sep = conf != NULL && conf->locale == CONF_LOCALE_EN_GB ? '/' : '.';
 	if (with_time)
-		return buf_printf(out, "%02d.%02d.%04d %02d:%02d", tm.tm_mday,
-		    tm.tm_mon + 1, tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
-	return buf_printf(out, "%02d.%02d.%04d", tm.tm_mday, tm.tm_mon + 1,
-	    tm.tm_year + 1900);
+		return buf_printf(out, "%02d%c%02d%c%04d %02d:%02d", tm.tm_mday,
+		    sep, tm.tm_mon + 1, sep, tm.tm_year + 1900, tm.tm_hour,
+		    tm.tm_min);
+	return buf_printf(out, "%02d%c%02d%c%04d", tm.tm_mday, sep,
+	    tm.tm_mon + 1, sep, tm.tm_year + 1900);
 }
 
 enum ws_status
@@ -1343,9 +1380,9 @@ tval_format(const struct tval *v, const struct voucher_conf *conf,
 		return buf_append(out, tmp + k, sizeof(tmp) - k);
 	}
 	case TVAL_MONEY:
-		return fmt_money(out, v->i, v->currency);
+		return fmt_money(out, v->i, v->currency, conf);
 	case TVAL_PERCENT:
-		return fmt_percent(out, v->i);
+		return fmt_percent(out, v->i, conf);
 	case TVAL_DATE:
 		return fmt_date(out, v->i, false, conf);
 	case TVAL_DATETIME:

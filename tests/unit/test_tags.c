@@ -983,3 +983,40 @@ Test(tags, doc_file_is_generated_from_table)
 	buf_free(&want);
 	buf_free(&again);
 }
+
+Test(tags, locales_format_money_percent_and_dates)
+{
+	static const struct {
+		enum conf_locale	 locale;
+		const char		*money, *percent, *date;
+	} cases[] = {
+		{ CONF_LOCALE_DE_DE, "1.234.567,89 EUR", "12,5 %",
+		    "25.11.2026" },
+		{ CONF_LOCALE_DE_CH, "1'234'567.89 EUR", "12.5 %",
+		    "25.11.2026" },
+		{ CONF_LOCALE_EN_GB, "1,234,567.89 EUR", "12.5 %",
+		    "25/11/2026" },
+	};
+	struct voucher_conf conf;
+	size_t i;
+
+	conf_defaults(&conf);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tval m = { TVAL_MONEY, 123456789, NULL, 0, "EUR" };
+		struct tval p = { TVAL_PERCENT, 1250, NULL, 0, NULL };
+		/* 2026-11-24T23:30:00Z: the 25th in Berlin */
+		struct tval d = { TVAL_DATE, 1795563000, NULL, 0, NULL };
+		struct buf b = BUF_INIT;
+
+		conf.locale = cases[i].locale;
+		cr_assert_eq(tval_format(&m, &conf, &b), WS_OK);
+		cr_expect_str_eq(buf_cstr(&b), cases[i].money);
+		buf_reset(&b);
+		cr_assert_eq(tval_format(&p, &conf, &b), WS_OK);
+		cr_expect_str_eq(buf_cstr(&b), cases[i].percent);
+		buf_reset(&b);
+		cr_assert_eq(tval_format(&d, &conf, &b), WS_OK);
+		cr_expect_str_eq(buf_cstr(&b), cases[i].date);
+		buf_free(&b);
+	}
+}
