@@ -305,17 +305,21 @@ parse_money_opt(const char *name, const char *s, int64_t *out)
 	return 0;
 }
 
+/* Same words as the import's Channels column, in any case. */
 static int
 parse_channels(const char *s, uint32_t *out)
 {
-	if (strcmp(s, "webshop") == 0 || strcmp(s, "web") == 0)
+	if (strcasecmp(s, "webshop") == 0 || strcasecmp(s, "web") == 0)
 		*out = VOUCHER_CHANNEL_WEB;
-	else if (strcmp(s, "pos") == 0)
+	else if (strcasecmp(s, "pos") == 0)
 		*out = VOUCHER_CHANNEL_POS;
-	else if (strcmp(s, "all") == 0 || strcmp(s, "webshop+pos") == 0)
+	else if (strcasecmp(s, "all") == 0 ||
+	    strcasecmp(s, "webshop+pos") == 0 ||
+	    strcasecmp(s, "pos+webshop") == 0)
 		*out = VOUCHER_CHANNEL_ALL;
 	else {
-		problem("--channels: \"%s\" is not webshop, pos or all", s);
+		problem("--channels: \"%s\" is not webshop, pos, webshop+pos "
+		    "or all", s);
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -412,6 +416,12 @@ cmd_charge_create(struct cli *c, int argc, char **argv)
 				    "code like EUR", optarg);
 				return EXIT_USAGE;
 			}
+			/* as the import does: eur is EUR */
+			for (len = 0; req.proto.currency[len] != '\0'; len++)
+				if (req.proto.currency[len] >= 'a' &&
+				    req.proto.currency[len] <= 'z')
+					req.proto.currency[len] = (char)
+					    (req.proto.currency[len] - 32);
 			break;
 		case 'F':
 		case 'U':

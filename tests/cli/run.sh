@@ -161,5 +161,24 @@ XML
 	fi
 fi
 
+# --- templates -------------------------------------------------------------------
+expect 0 "the shipped templates lint clean" "$WSV" lint "$SRC"/templates/*.htm
+has "$tmp/out" '^OK$' "lint prints OK"
+printf '<p>\n  {VOUCHER-DataExists}x{/VOUCHER-DataExists}\n~SHOP-Nope~</p>\n' >"$tmp/bad.htm"
+printf '{MSG-Voucher_error}\n' >"$tmp/bad2.htm"
+expect 1 "lint of broken templates exits 1" "$WSV" lint "$tmp/bad.htm" "$tmp/bad2.htm"
+has "$tmp/out" 'bad.htm:2:3: ' "lint names file:line:column"
+has "$tmp/out" 'bad.htm:3:1: ' "lint reports every problem of a file"
+has "$tmp/out" 'bad2.htm:1:1: ' "lint reports every file"
+expect 0 "tags prints the reference" "$WSV" tags
+if cmp -s "$tmp/out" "$SRC/doc/tags.md"; then ok "doc/tags.md is the table's output"
+else bad "doc/tags.md is the table's output"; fi
+
+# --- option spelling ---------------------------------------------------------------
+expect 0 "--channels and --currency in any case" "$WSV" charge create \
+    --amount 5 --channels POS+Webshop --currency chf --charge-id CASE
+expect 0 "show it" "$WSV" --format=tsv list --charge CASE
+has "$tmp/out" 'CHF\|5.00' "currency upper-cased"
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
