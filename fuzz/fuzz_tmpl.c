@@ -26,6 +26,7 @@
  *     fuzz/fuzz_tmpl.c src/{status,buf,diag,clock,num,tz,voucher,conf,\
  *     codegen,rules,tags,tmpl}.c -lpcre2-8 -lm -o fuzz/fuzz_tmpl
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

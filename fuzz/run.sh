@@ -54,15 +54,16 @@ UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}halt_on_error=1:print_stacktrace
 export ASAN_OPTIONS UBSAN_OPTIONS
 
 # libFuzzer's own exit code for a finding is 77, which the automake test
-# harness reads as "skipped": -error_exitcode=1 above, and any 77 that
-# still comes through is turned into a failure below.
+# harness reads as "skipped": hence -error_exitcode=1 below, and any 77
+# that still comes through is turned into a failure at the end.
 # libFuzzer writes crash inputs to the current directory unless told; keep
 # them next to the log where the harness runs us.
 artifacts=${FUZZ_ARTIFACTS:-./}
 
+# -max_len=8192: room for more than DIAG_MAX (1000) problems, "~MSG-~" each.
 # shellcheck disable=SC2086
 "$bin" -max_total_time="$secs" -timeout=5 -rss_limit_mb=2048 \
-    -max_len=4096 -print_final_stats=1 -artifact_prefix="$artifacts" \
+    -max_len=8192 -print_final_stats=1 -artifact_prefix="$artifacts" \
     -error_exitcode=1 -timeout_exitcode=1 \
     $dictopt "$work/corpus" >"$work/log" 2>&1
 rc=$?
