@@ -291,12 +291,20 @@ handle(struct worker *w, FCGX_Request *req)
 	enum ws_status st;
 	bool head;
 
-	/* lighttpd maps a prefix: /shop is SCRIPT_NAME, /x.htm PATH_INFO */
-	if (snprintf(pathbuf, sizeof(pathbuf), "%s%s",
-	    script != NULL ? script : "", info != NULL ? info : "") >=
+	/*
+	 * A prefix mapping (/shop) gives the page in PATH_INFO, an extension
+	 * mapping (*.htm) in SCRIPT_NAME; neither is the start page.
+	 */
+	if (info != NULL && info[0] != '\0')
+		path = info;
+	else if (script != NULL && strlen(script) > 4 &&
+	    strcmp(script + strlen(script) - 4, ".htm") == 0)
+		path = script;
+	else
+		path = "/";
+	if (snprintf(pathbuf, sizeof(pathbuf), "%s", path) >=
 	    (int)sizeof(pathbuf))
-		pathbuf[0] = '\0';
-	path = pathbuf[0] != '\0' ? pathbuf : NULL;
+		path = NULL;
 	if (method == NULL || path == NULL) {
 		respond_page(req, "400 Bad Request", "Ungültige Anfrage",
 		    "Die Anfrage ist unvollständig.", false);
@@ -577,8 +585,10 @@ main(int argc, char **argv)
 	for (i = 0; i <= workers; i++) {
 		if (pids[i] <= 0)
 			continue;
-		/* in-flight requests finish; then each exits */
-		waitpid(pids[i], &status, 0);
+		/* in-flight requests finish; then each exits.  SIGCHLD of
+		 * another child interrupts the wait: wait again. */
+		while (waitpid(pids[i], &status, 0) < 0 && errno == EINTR)
+			;
 	}
 	unlink(socket_path);
 	logmsg("stopped");

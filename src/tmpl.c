@@ -484,10 +484,20 @@ parse_block(struct parser *p)
 	}
 	/* which block this is */
 	if (loop) {
+		unsigned lvl;
+
 		kind = NODE_LOOP;
 		if (tg->kind != TAG_LOOP || has_arg)
 			perr(p, line, col, start, ne - start, "%s is not a "
 			    "loop", tg->name);
+		/* the inner loop would hide the outer one's element, and
+		 * each level multiplies the page: refuse it */
+		for (lvl = 0; lvl < p->depth; lvl++)
+			if (p->stack[lvl].loop && p->stack[lvl].tag == tg)
+				perr(p, line, col, start, ne - start, "{@%s} "
+				    "inside {@%s} (opened at %u:%u)", tg->name,
+				    tg->name, p->stack[lvl].line,
+				    p->stack[lvl].col);
 	} else if (tg->kind == TAG_LOOP) {
 		kind = NODE_LOOP;
 		perr(p, line, col, start, ne - start, "%s is a loop: write "
@@ -644,6 +654,7 @@ struct render {
 	const struct tmpl	*t;
 	const struct tmpl_data	*data;
 	struct buf		*out;
+	size_t			 start;	/* out->len before this render */
 	struct buf		 tmp;	/* a formatted value */
 	struct buf		*err;
 };
@@ -839,10 +850,12 @@ render_context(struct render *r, const struct node *nd,
 	memset(tv, 0, sizeof(*tv));
 	if (r->data->load_voucher != NULL && code[0] != '\0') {
 		st = r->data->load_voucher(r->data->load_arg, code, tv);
-		if (st != WS_OK) {
+		if (st != WS_OK && r->err != NULL) {
 			buf_printf(r->err, "%s:%u:%u: {%s(%s)}: voucher could "
 			    "not be loaded: %s", r->t->path, nd->line, nd->col,
 			    nd->tag->name, code, ws_status_str(st));
+		}
+		if (st != WS_OK) {
 			free(tv);
 			return st;
 		}
@@ -929,6 +942,8 @@ render_list(struct render *r, uint32_t first, const struct tag_env *env)
 		default:
 			st = WS_ERR_INVALID;
 		}
+		if (st == WS_OK && r->out->len - r->start > TMPL_OUTPUT_MAX)
+			st = WS_ERR_LIMIT;	/* a loop gone wild */
 	}
 	return st;
 }
@@ -946,6 +961,7 @@ tmpl_render(const struct tmpl *t, const struct tmpl_data *data,
 	r.t = t;
 	r.data = data;
 	r.out = out;
+	r.start = out->len;
 	r.err = err;
 	buf_init(&r.tmp);
 	memset(&env, 0, sizeof(env));

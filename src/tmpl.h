@@ -28,6 +28,7 @@
 
 #define TMPL_SIZE_MAX	(4u * 1024 * 1024)	/* largest template file */
 #define TMPL_DEPTH_MAX	32			/* nesting of blocks */
+#define TMPL_OUTPUT_MAX	(16u * 1024 * 1024)	/* largest rendered page */
 
 struct tmpl;
 
@@ -39,7 +40,11 @@ enum ws_status	tmpl_compile(const char *src, size_t len, const char *path,
 		    struct tmpl **out, struct diags *d);
 void		tmpl_free(struct tmpl *t);
 const char     *tmpl_path(const struct tmpl *t);
-/* Appends the rendered page to out; on failure out keeps its length. */
+/*
+ * Appends the rendered page to out; on failure out keeps its length and,
+ * if err is not NULL, err says why (WS_ERR_LIMIT: page over
+ * TMPL_OUTPUT_MAX).
+ */
 enum ws_status	tmpl_render(const struct tmpl *t, const struct tmpl_data *data,
 		    struct buf *out, struct buf *err);
 

@@ -471,6 +471,8 @@ static const struct {
 	{ __LINE__, "{VOUCHER-LoadData(12\n)}", "1:1:", "not closed" },
 	{ __LINE__, "~VOUCHER-LoadData~", "1:1:", "not a value" },
 	{ __LINE__, "ä ö ü ~SHOP-Nope~", "1:7:", "unknown tag" },
+	{ __LINE__, "{@BASKET-Items}\n {@BASKET-Items}{/@BASKET-Items}"
+	    "{/@BASKET-Items}", "2:2:", "inside {@BASKET-Items}" },
 };
 
 Test(tmpl, lint_diagnostics_with_line_and_column)
@@ -564,4 +566,46 @@ Test(tmpl, cache_recompiles_on_change_and_flush)
 	diags_free(&d);
 	tu_rmrf(dir);
 	free(dir);
+}
+
+Test(tmpl, huge_output_fails_cleanly)
+{
+	/* a line and a voucher name of 100 KiB, printed 200 times: 20 MiB */
+	static struct tmpl_line lines[1];
+	static struct tmpl_basket basket;
+	struct voucher_conf conf;
+	struct tmpl_data data;
+	struct buf src = BUF_INIT, out = BUF_INIT, err = BUF_INIT;
+	struct diags d;
+	struct tmpl *t;
+	char *name = malloc(100 * 1024 + 1);
+	int i;
+
+	cr_assert_not_null(name);
+	memset(name, 'x', 100 * 1024);
+	name[100 * 1024] = '\0';
+	lines[0].name = name;
+	basket.lines = lines;
+	basket.nlines = 1;
+	buf_append_str(&src, "{@BASKET-Items}");
+	for (i = 0; i < 200; i++)
+		buf_append_str(&src, "~BASKET-Item_Name~");
+	buf_append_str(&src, "{/@BASKET-Items}");
+	diags_init(&d);
+	cr_assert_eq(tmpl_compile(src.data, src.len, "big.htm", &t, &d),
+	    WS_OK);
+	conf_defaults(&conf);
+	memset(&data, 0, sizeof(data));
+	data.conf = &conf;
+	data.basket = &basket;
+	cr_expect_eq(tmpl_render(t, &data, &out, &err), WS_ERR_LIMIT);
+	cr_expect_eq(out.len, 0, "nothing of the page");
+	cr_expect_eq(tmpl_render(t, &data, &out, NULL), WS_ERR_LIMIT,
+	    "err may be NULL");
+	tmpl_free(t);
+	diags_free(&d);
+	buf_free(&src);
+	buf_free(&out);
+	buf_free(&err);
+	free(name);
 }
