@@ -284,6 +284,7 @@ handle(struct worker *w, FCGX_Request *req)
 	const char *path;
 	char pathbuf[1024];
 	const struct tmpl *t;
+	struct tmpl_basket empty;
 	struct tmpl_data data;
 	struct buf out = BUF_INIT, err = BUF_INIT;
 	char page[128];
@@ -342,8 +343,12 @@ handle(struct worker *w, FCGX_Request *req)
 		return;
 	}
 	diags_free(&d);
+	/* no sessions yet (issue 4): every visitor has an empty basket */
+	memset(&empty, 0, sizeof(empty));
+	memcpy(empty.currency, w->conf.currency, sizeof(empty.currency));
 	memset(&data, 0, sizeof(data));
 	data.conf = &w->conf;
+	data.basket = &empty;
 	data.voucher_field = "WS-VoucherNumber";
 	data.load_voucher = load_voucher;
 	data.load_arg = w;
