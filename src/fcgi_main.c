@@ -208,6 +208,27 @@ load_voucher(void *arg, const char *typed, struct tmpl_voucher *out)
 	return st;
 }
 
+/*
+ * After a peer died, the first process to open the environment runs
+ * recovery and every other handle is dead: close ours and open again
+ * (joining, or running, the recovery).  On failure the worker exits and
+ * the master starts a new one.
+ */
+static enum ws_status
+reopen_store(struct worker *w)
+{
+	enum ws_status st;
+
+	store_close(w->store);
+	w->store = NULL;
+	st = open_store(w->store_dir, &w->conf, &w->store);
+	if (st == WS_OK) {
+		w->reopen = false;
+		logmsg("store reopened after recovery");
+	}
+	return st;
+}
+
 /* --- responses ------------------------------------------------------------ */
 
 static void
@@ -353,6 +374,11 @@ handle(struct worker *w, FCGX_Request *req)
 	data.load_voucher = load_voucher;
 	data.load_arg = w;
 	st = tmpl_render(t, &data, &out, &err);
+	if (st == WS_ERR_RECOVER && reopen_store(w) == WS_OK) {
+		/* a peer died and recovery ran: the page once more */
+		buf_reset(&err);
+		st = tmpl_render(t, &data, &out, &err);
+	}
 	if (st != WS_OK) {
 		logmsg("%s", buf_cstr(&err));
 		respond_page(req, w->reopen ? "503 Service Unavailable" :

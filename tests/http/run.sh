@@ -320,6 +320,36 @@ while [ $k -le 8 ]; do
 done
 if [ -n "$allnew" ]; then ok "SIGHUP: 8 more GETs all get the new page"; else bad "SIGHUP: 8 more GETs all get the new page"; fi
 
+# A worker killed with SIGKILL: the master starts a new one, whose open
+# runs recovery; the others find their handles dead, reopen and render the
+# page again.  No visitor sees an error.
+victim=$(ps -o pid= --ppid "$fcgi_pid" 2>/dev/null | head -n 1 | tr -d ' ')
+if [ -n "$victim" ] && kill -KILL "$victim" 2>/dev/null; then
+	sleep 0.5
+	allok=1
+	k=1
+	while [ $k -le 12 ]; do
+		get r "$base/shop/t_voucher.htm"
+		if [ "$code" != 200 ] || ! grep -q '\[SOMMER-2026|100|5,00 EUR\]' "$tmp/r.body"; then
+			allok=""
+		fi
+		k=$((k + 1))
+	done
+	if [ -n "$allok" ]; then ok "after a worker was killed: 12 GETs all 200 with the voucher"
+	else bad "after a worker was killed: 12 GETs all 200 with the voucher (last: $code)"; fi
+	i=0
+	while [ $i -lt 50 ]; do
+		n=$(ps -o pid= --ppid "$fcgi_pid" 2>/dev/null | wc -l)
+		[ "$n" -ge 3 ] && break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if [ "$n" -ge 3 ]; then ok "the master replaced the killed worker"
+	else bad "the master replaced the killed worker ($n children)"; fi
+else
+	bad "found a worker to kill"
+fi
+
 # SIGTERM: exits within 10 s, socket removed, every worker ended and
 # reaped by the master before it exits
 kids=$(ps -o pid= --ppid "$fcgi_pid" 2>/dev/null | tr -s ' \n' ' ')
