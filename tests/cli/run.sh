@@ -180,5 +180,11 @@ expect 0 "--channels and --currency in any case" "$WSV" charge create \
 expect 0 "show it" "$WSV" --format=tsv list --charge CASE
 has "$tmp/out" 'CHF\|5.00' "currency upper-cased"
 
+# --- house style: no unbounded string functions in the sources -------------------
+banned=$(grep -n -E '(^|[^a-z_])(sprintf|strcpy|strcat|sscanf|atoi|atol|strtok|gets)[[:space:]]*\(' \
+    "$SRC"/src/*.c "$SRC"/src/*.h 2>/dev/null | grep -v -E 'v?snprintf' || true)
+if [ -z "$banned" ]; then ok "no sprintf/strcpy/strcat/sscanf/atoi/strtok in src/"
+else bad "no sprintf/strcpy/strcat/sscanf/atoi/strtok in src/"; echo "$banned" | sed 's/^/#   /'; fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
