@@ -1,0 +1,301 @@
+#!/bin/sh
+# tests/http/nginx.sh - wsvoucher.fcgi behind a real nginx, configured by
+# the shipped sample doc/nginx-wsvoucher.conf: pages, /shop, status codes,
+# static files.  Automake TESTS entry; exit 77 = skipped.
+#
+# The sample's server block is used as it is, with only its listen address,
+# socket, document root and log folder replaced by this test's own
+# (127.0.0.1:8080, /run/wsvoucher/fcgi.sock, /srv/shop/www, /var/log/nginx/).
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+srcdir=${srcdir:-$here/../..}
+srcdir=$(cd "$srcdir" && pwd)
+WSV=${WSVOUCHER:-./wsvoucher}
+FCGI=${WSVOUCHER_FCGI:-$(dirname "$WSV")/wsvoucher.fcgi}
+sample="$srcdir/doc/nginx-wsvoucher.conf"
+
+skip() { echo "skip: $1"; exit 77; }
+NGINX=$(command -v nginx 2>/dev/null) || NGINX=""
+[ -z "$NGINX" ] && [ -x /usr/sbin/nginx ] && NGINX=/usr/sbin/nginx
+[ -n "$NGINX" ] || skip "nginx not found"
+command -v curl >/dev/null 2>&1 || skip "curl not found"
+[ -x "$FCGI" ] || skip "$FCGI does not exist"
+[ -x "$WSV" ] || skip "$WSV does not exist"
+[ -r "$sample" ] || skip "$sample does not exist"
+
+# nginx's own fastcgi_params and mime.types, next to its compiled-in config
+nginx_v=$("$NGINX" -V 2>&1)
+confdir=$(echo "$nginx_v" | tr ' ' '\n' | sed -n 's/^--conf-path=//p')
+confdir=$(dirname "${confdir:-/etc/nginx/nginx.conf}")
+[ -r "$confdir/fastcgi_params" ] || skip "$confdir/fastcgi_params not found"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/wsv-nginx-XXXXXX") || exit 99
+pids=""
+fcgi_pid=""
+nginx_pid=""
+
+# stop PID...: SIGTERM, wait up to 5 s, then SIGKILL
+stop() {
+	for p in "$@"; do kill -TERM "$p" 2>/dev/null; done
+	i=0
+	while [ $i -lt 50 ]; do
+		alive=""
+		for p in "$@"; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
+		[ -z "$alive" ] && break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	for p in "$@"; do kill -KILL "$p" 2>/dev/null; done
+	for p in "$@"; do wait "$p" 2>/dev/null; done
+}
+cleanup() {
+	trap - EXIT INT TERM
+	# shellcheck disable=SC2086
+	[ -n "$pids" ] && stop $pids
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'cleanup; exit 1' INT TERM
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+bad() { failed=$((failed + 1)); echo "not ok - $1"; }
+show() { sed 's/^/#   /' "$1" | head -"${2:-20}"; }
+finish() {
+	for f in "$tmp/fcgi.log" "$tmp/logs/wsvoucher.error.log"; do
+		[ -s "$f" ] && { echo "# $f:"; show "$f" 40; }
+	done
+	echo "$passed passed, $failed failed"
+	[ "$failed" = 0 ] && exit 0
+	exit 1
+}
+fatal() {	# a setup step failed: nothing after it can run
+	bad "$1"
+	for f in "$tmp/nginx.out" "$tmp/logs/error.log" "$tmp/err"; do
+		[ -s "$f" ] && { echo "# $f:"; show "$f" 40; }
+	done
+	finish
+}
+
+# --- a. store, config, vouchers, templates ----------------------------------
+store="$tmp/store"
+conf="$tmp/shop.config"
+cat >"$conf" <<CFG
+<Voucher-Txt>
+ExternalVouchers-Allow = yes
+Store-Directory = $store
+</Voucher-Txt>
+CFG
+"$WSV" --store "$store" init >"$tmp/out" 2>"$tmp/err" || fatal "wsvoucher init"
+cat >"$tmp/vouchers.csv" <<'CSV'
+Number;Amount;Type;Type2;MaxRedemptions
+SOMMER-2026;5,00;Universal_NoRestrictions;;100
+CSV
+"$WSV" --store "$store" --config "$conf" import "$tmp/vouchers.csv" \
+    >"$tmp/out" 2>"$tmp/err" || fatal "wsvoucher import"
+
+tpl="$tmp/templates"
+mkdir -p "$tpl"
+cp "$srcdir"/templates/*.htm "$tpl"/ || fatal "copy the shipped templates"
+cat >"$tpl/t_voucher.htm" <<'HTM'
+<!DOCTYPE html>
+<html><body>
+<p>known: {VOUCHER-LoadData(SOMMER-2026)}{VOUCHER-DataExists}[~VOUCHER-Number~|~VOUCHER-MaxRedeemable~|~VOUCHER-Value~]{/VOUCHER-DataExists}{!VOUCHER-DataExists}none{/!VOUCHER-DataExists}{/VOUCHER-LoadData(SOMMER-2026)}</p>
+</body></html>
+HTM
+cat >"$tpl/t_broken.htm" <<'HTM'
+<!DOCTYPE html>
+<html><body>
+<p>BEFORE-THE-BROKEN-TAG</p>
+{MSG-Voucher_error}<p>never closed</p>
+</body></html>
+HTM
+ok "store, vouchers and templates made"
+
+# --- b. wsvoucher.fcgi ----------------------------------------------------------
+sock="$tmp/fcgi.sock"
+"$FCGI" --config "$conf" --templates "$tpl" --socket "$sock" --workers 2 \
+    --store "$store" >"$tmp/fcgi.out" 2>"$tmp/fcgi.log" &
+fcgi_pid=$!
+pids="$fcgi_pid"
+i=0
+while [ ! -S "$sock" ] && [ $i -lt 100 ]; do
+	kill -0 "$fcgi_pid" 2>/dev/null || break
+	sleep 0.1
+	i=$((i + 1))
+done
+[ -S "$sock" ] || fatal "wsvoucher.fcgi makes its socket within 10 s"
+ok "wsvoucher.fcgi listens on $sock"
+
+# --- c. nginx, from the shipped sample ------------------------------------------
+www="$tmp/www"
+mkdir -p "$www" "$tmp/logs" "$tmp/temp"
+echo "static file" >"$www/static.txt"
+port_free() {
+	if command -v ss >/dev/null 2>&1; then
+		! ss -ltnH "sport = :$1" 2>/dev/null | grep -q .
+	else
+		curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$1/"
+		[ $? = 7 ]
+	fi
+}
+start=$(awk 'BEGIN { srand(); print 20000 + int(rand() * 40000) }')
+port=""
+i=0
+while [ $i -lt 50 ]; do
+	p=$((start + i))
+	if port_free "$p"; then port=$p; break; fi
+	i=$((i + 1))
+done
+[ -n "$port" ] || fatal "a free port between $start and $((start + 49))"
+
+# the values the sample must contain: a sample that no longer has them
+# would leave this test on the wrong port, socket or folder
+for s in 'listen 127.0.0.1:8080;' 'unix:/run/wsvoucher/fcgi.sock;' \
+    'root /srv/shop/www;' '/var/log/nginx/'; do
+	grep -qF -- "$s" "$sample" || fatal "the sample contains \"$s\""
+done
+mkdir -p "$tmp/nginx"
+sed -e "s|127\\.0\\.0\\.1:8080|127.0.0.1:$port|g" \
+    -e "s|/run/wsvoucher/fcgi\\.sock|$sock|g" \
+    -e "s|/srv/shop/www|$www|g" \
+    -e "s|/var/log/nginx/|$tmp/logs/|g" \
+    "$sample" >"$tmp/nginx/server.conf" || fatal "make server.conf from the sample"
+cp "$confdir/fastcgi_params" "$tmp/nginx/" || fatal "copy fastcgi_params"
+if [ -r "$confdir/mime.types" ]; then
+	cp "$confdir/mime.types" "$tmp/nginx/"
+	mime="include mime.types;"
+else
+	mime=""
+fi
+# every temp path nginx has, inside the temp folder (the compiled-in ones
+# are not writable for a normal user)
+temps="client_body_temp_path $tmp/temp/body;"
+for m in proxy fastcgi uwsgi scgi; do
+	case $nginx_v in
+	*--without-http_${m}_module*) ;;
+	*) temps="$temps
+	${m}_temp_path $tmp/temp/$m;" ;;
+	esac
+done
+# as root the workers would become nobody and could not reach the socket
+# in the private temp folder; otherwise they run as the current user
+user=""
+[ "$(id -u)" = 0 ] && user="user root;"
+cat >"$tmp/nginx/nginx.conf" <<CONF
+# made by tests/http/nginx.sh around doc/nginx-wsvoucher.conf
+$user
+daemon off;
+master_process on;
+worker_processes 2;
+pid $tmp/nginx.pid;
+error_log $tmp/logs/error.log warn;
+events {
+	worker_connections 64;
+}
+http {
+	$mime
+	default_type application/octet-stream;
+	access_log $tmp/logs/access.log;
+	$temps
+	include server.conf;
+}
+CONF
+# -e: the error log before the config is read (nginx >= 1.19.5)
+elog=""
+"$NGINX" -h 2>&1 | grep -q '^ *-e ' && elog="-e $tmp/logs/error.log"
+# shellcheck disable=SC2086
+"$NGINX" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" $elog -t \
+    >"$tmp/nginx.out" 2>&1 || fatal "nginx -t accepts the sample"
+ok "nginx -t accepts the sample"
+# shellcheck disable=SC2086
+"$NGINX" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" $elog \
+    >"$tmp/nginx.out" 2>&1 &
+nginx_pid=$!
+pids="$pids $nginx_pid"
+base="http://127.0.0.1:$port"
+i=0
+up=""
+while [ $i -lt 100 ]; do
+	if curl -s --max-time 2 -o "$tmp/static" "$base/static.txt" &&
+	    grep -q "static file" "$tmp/static"; then up=1; break; fi
+	kill -0 "$nginx_pid" 2>/dev/null || break
+	sleep 0.1
+	i=$((i + 1))
+done
+[ -n "$up" ] || fatal "nginx serves on port $port within 10 s"
+ok "nginx serves on port $port"
+
+# --- d. checks ------------------------------------------------------------------------
+# get NAME CURL-ARGS...: body in $tmp/NAME.body, headers in $tmp/NAME.head,
+# status code in $code
+get() {
+	n=$1
+	shift
+	code=$(curl -s --max-time 10 -D "$tmp/$n.head" -o "$tmp/$n.body" \
+	    -w '%{http_code}' "$@") || code="curl-error-$?"
+}
+status() {	# status WANT DESCRIPTION NAME
+	if [ "$code" = "$1" ]; then ok "$2 -> $1"; else
+		bad "$2 -> $1 (got $code)"; show "$tmp/$3.head"; show "$tmp/$3.body"; fi
+}
+body_has() {	# body_has NAME TEXT DESCRIPTION
+	if grep -qF -- "$2" "$tmp/$1.body"; then ok "$3"; else
+		bad "$3 (no \"$2\")"; show "$tmp/$1.body"; fi
+}
+head_has() {	# head_has NAME REGEX DESCRIPTION
+	if tr -d '\r' <"$tmp/$1.head" | grep -qi -- "$2"; then ok "$3"; else
+		bad "$3"; show "$tmp/$1.head"; fi
+}
+
+get st "$base/static.txt"
+status 200 "GET /static.txt" st
+body_has st 'static file' "/static.txt is served by nginx from the document root"
+if grep -q 'static\.txt' "$tmp/fcgi.log" 2>/dev/null; then
+	bad "/static.txt does not reach wsvoucher.fcgi"
+else
+	ok "/static.txt does not reach wsvoucher.fcgi"
+fi
+
+get v "$base/shop/t_voucher.htm"
+status 200 "GET /shop/t_voucher.htm" v
+body_has v '[SOMMER-2026|100|5,00 EUR]' "t_voucher shows SOMMER-2026 with max and value"
+head_has v '^Content-Type: text/html; charset=utf-8$' "Content-Type: text/html; charset=utf-8"
+
+get s "$base/shop/ws_start.htm"
+status 200 "GET /shop/ws_start.htm (the shipped start page)" s
+get s2 "$base/shop/"
+status 200 "GET /shop/ (the start page)" s2
+if cmp -s "$tmp/s.body" "$tmp/s2.body"; then ok "/shop/ is ws_start.htm"; else bad "/shop/ is ws_start.htm"; fi
+get s3 "$base/shop"
+status 200 "GET /shop (the start page)" s3
+if cmp -s "$tmp/s.body" "$tmp/s3.body"; then ok "/shop is ws_start.htm"; else bad "/shop is ws_start.htm"; fi
+
+get n "$base/shop/nope.htm"
+status 404 "GET /shop/nope.htm" n
+
+get p -X POST --data 'x=1' "$base/shop/ws_start.htm"
+status 405 "POST /shop/ws_start.htm" p
+head_has p '^Allow: .*GET' "405 has wsvoucher.fcgi's Allow header"
+
+head -c 100000 /dev/zero | tr '\0' x >"$tmp/big"
+get big -X POST --data-binary @"$tmp/big" "$base/shop/ws_start.htm"
+status 413 "POST of 100 kB (client_max_body_size 64k)" big
+
+get b "$base/shop/t_broken.htm"
+status 500 "GET /shop/t_broken.htm" b
+if grep -q 'BEFORE-THE-BROKEN-TAG' "$tmp/b.body"; then
+	bad "the 500 page holds no template output"; show "$tmp/b.body"
+else
+	ok "the 500 page holds no template output"
+fi
+
+if [ -s "$tmp/logs/wsvoucher.access.log" ]; then
+	ok "the sample's access log is written"
+else
+	bad "the sample's access log is written"
+fi
+
+finish
