@@ -4,51 +4,11 @@
 # reload and SIGTERM shutdown.  Automake TESTS entry; exit 77 = skipped.
 set -u
 
-here=$(cd "$(dirname "$0")" && pwd)
-srcdir=${srcdir:-$here/../..}
-srcdir=$(cd "$srcdir" && pwd)
-WSV=${WSVOUCHER:-./wsvoucher}
-FCGI=${WSVOUCHER_FCGI:-$(dirname "$WSV")/wsvoucher.fcgi}
-
-skip() { echo "skip: $1"; exit 77; }
+TEST_NAME=http
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 command -v lighttpd >/dev/null 2>&1 || skip "lighttpd not found"
-command -v curl >/dev/null 2>&1 || skip "curl not found"
-[ -x "$FCGI" ] || skip "$FCGI does not exist"
-[ -x "$WSV" ] || skip "$WSV does not exist"
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/wsv-http-XXXXXX") || exit 99
-pids=""
-fcgi_pid=""
 lighttpd_pid=""
 
-# stop PID...: SIGTERM, wait up to 5 s, then SIGKILL
-stop() {
-	for p in "$@"; do kill -TERM "$p" 2>/dev/null; done
-	i=0
-	while [ $i -lt 50 ]; do
-		alive=""
-		for p in "$@"; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
-		[ -z "$alive" ] && break
-		sleep 0.1
-		i=$((i + 1))
-	done
-	for p in "$@"; do kill -KILL "$p" 2>/dev/null; done
-	for p in "$@"; do wait "$p" 2>/dev/null; done
-}
-cleanup() {
-	trap - EXIT INT TERM
-	# shellcheck disable=SC2086
-	[ -n "$pids" ] && stop $pids
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'cleanup; exit 1' INT TERM
-
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-bad() { failed=$((failed + 1)); echo "not ok - $1"; }
-show() { sed 's/^/#   /' "$1" | head -"${2:-20}"; }
 finish() {
 	if [ -s "$tmp/fcgi.log" ]; then
 		echo "# wsvoucher.fcgi log:"; show "$tmp/fcgi.log" 40
@@ -110,41 +70,13 @@ cat >"$tpl/t_broken.htm" <<'HTM'
 HTM
 
 # --- c. wsvoucher.fcgi --------------------------------------------------------
-sock="$tmp/fcgi.sock"
-"$FCGI" --config "$conf" --templates "$tpl" --socket "$sock" --workers 2 \
-    --store "$store" >"$tmp/fcgi.out" 2>"$tmp/fcgi.log" &
-fcgi_pid=$!
-pids="$fcgi_pid"
-i=0
-while [ ! -S "$sock" ] && [ $i -lt 100 ]; do
-	kill -0 "$fcgi_pid" 2>/dev/null || break
-	sleep 0.1
-	i=$((i + 1))
-done
-[ -S "$sock" ] || fatal "wsvoucher.fcgi makes its socket within 10 s"
-ok "wsvoucher.fcgi listens on $sock"
+start_fcgi "$conf" "$tpl" "$store"
 
 # --- d. lighttpd ------------------------------------------------------------------
 www="$tmp/www"
 mkdir -p "$www"
 echo "static file" >"$www/static.txt"
-port_free() {
-	if command -v ss >/dev/null 2>&1; then
-		! ss -ltnH "sport = :$1" 2>/dev/null | grep -q .
-	else
-		curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$1/"
-		[ $? = 7 ]
-	fi
-}
-start=$(awk 'BEGIN { srand(); print 20000 + int(rand() * 40000) }')
-port=""
-i=0
-while [ $i -lt 50 ]; do
-	p=$((start + i))
-	if port_free "$p"; then port=$p; break; fi
-	i=$((i + 1))
-done
-[ -n "$port" ] || fatal "a free port between $start and $((start + 49))"
+pick_port
 cat >"$tmp/lighttpd.conf" <<CONF
 server.bind = "127.0.0.1"
 server.port = $port

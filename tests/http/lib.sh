@@ -1,0 +1,90 @@
+# shellcheck shell=sh
+# tests/http/lib.sh - what the HTTP tests share; sourced, not run.
+#
+# Before sourcing, a test sets TEST_NAME (for the temp folder).  After it:
+# srcdir, WSV, FCGI, tmp (removed on exit with every process in $pids),
+# ok/bad/show for results, stop PID..., pick_port (sets $port),
+# start_fcgi CONF TEMPLATES STORE (sets $sock and $fcgi_pid; the test's
+# own fatal() is called when it does not come up).
+
+here=$(cd "$(dirname "$0")" && pwd)
+srcdir=${srcdir:-$here/../..}
+srcdir=$(cd "$srcdir" && pwd)
+WSV=${WSVOUCHER:-./wsvoucher}
+FCGI=${WSVOUCHER_FCGI:-$(dirname "$WSV")/wsvoucher.fcgi}
+
+skip() { echo "skip: $1"; exit 77; }
+command -v curl >/dev/null 2>&1 || skip "curl not found"
+[ -x "$FCGI" ] || skip "$FCGI does not exist"
+[ -x "$WSV" ] || skip "$WSV does not exist"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/wsv-$TEST_NAME-XXXXXX") || exit 99
+pids=""
+fcgi_pid=""
+
+# stop PID...: SIGTERM, wait up to 5 s, then SIGKILL
+stop() {
+	for p in "$@"; do kill -TERM "$p" 2>/dev/null; done
+	i=0
+	while [ $i -lt 50 ]; do
+		alive=""
+		for p in "$@"; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
+		[ -z "$alive" ] && break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	for p in "$@"; do kill -KILL "$p" 2>/dev/null; done
+	for p in "$@"; do wait "$p" 2>/dev/null; done
+}
+cleanup() {
+	trap - EXIT INT TERM
+	# shellcheck disable=SC2086
+	[ -n "$pids" ] && stop $pids
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'cleanup; exit 1' INT TERM
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+bad() { failed=$((failed + 1)); echo "not ok - $1"; }
+show() { sed 's/^/#   /' "$1" | head -"${2:-20}"; }
+
+port_free() {
+	if command -v ss >/dev/null 2>&1; then
+		! ss -ltnH "sport = :$1" 2>/dev/null | grep -q .
+	else
+		curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$1/"
+		[ $? = 7 ]
+	fi
+}
+# a free loopback port from a random start, at most 50 tries
+pick_port() {
+	start=$(awk 'BEGIN { srand(); print 20000 + int(rand() * 40000) }')
+	port=""
+	i=0
+	while [ $i -lt 50 ]; do
+		p=$((start + i))
+		if port_free "$p"; then port=$p; break; fi
+		i=$((i + 1))
+	done
+	[ -n "$port" ] || fatal "a free port between $start and $((start + 49))"
+}
+
+# start_fcgi CONF TEMPLATES STORE: 2 workers, up within 10 s
+start_fcgi() {
+	sock="$tmp/fcgi.sock"
+	"$FCGI" --config "$1" --templates "$2" --socket "$sock" --workers 2 \
+	    --store "$3" >"$tmp/fcgi.out" 2>"$tmp/fcgi.log" &
+	fcgi_pid=$!
+	pids="$pids $fcgi_pid"
+	i=0
+	while [ ! -S "$sock" ] && [ $i -lt 100 ]; do
+		kill -0 "$fcgi_pid" 2>/dev/null || break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -S "$sock" ] || fatal "wsvoucher.fcgi makes its socket within 10 s"
+	ok "wsvoucher.fcgi listens on $sock"
+}
