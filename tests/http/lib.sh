@@ -4,8 +4,10 @@
 # Before sourcing, a test sets TEST_NAME (for the temp folder).  After it:
 # srcdir, WSV, FCGI, tmp (removed on exit with every process in $pids),
 # ok/bad/show for results, stop PID..., pick_port (sets $port),
-# start_fcgi CONF TEMPLATES STORE (sets $sock and $fcgi_pid; the test's
-# own fatal() is called when it does not come up).
+# make_shop (sets $store, $conf, $tpl: vouchers SOMMER-2026 and GIFT-1,
+# the shipped templates and the test pages t_voucher, t_escape, t_broken),
+# start_fcgi CONF TEMPLATES STORE (sets $sock and $fcgi_pid).  Both call
+# the test's own fatal() when a step fails.
 
 here=$(cd "$(dirname "$0")" && pwd)
 srcdir=${srcdir:-$here/../..}
@@ -87,4 +89,48 @@ start_fcgi() {
 	done
 	[ -S "$sock" ] || fatal "wsvoucher.fcgi makes its socket within 10 s"
 	ok "wsvoucher.fcgi listens on $sock"
+}
+
+# the shop every HTTP test serves
+make_shop() {
+	store="$tmp/store"
+	conf="$tmp/shop.config"
+	cat >"$conf" <<CFG
+<Voucher-Txt>
+ExternalVouchers-Allow = yes
+Store-Directory = $store
+</Voucher-Txt>
+CFG
+	"$WSV" --store "$store" init >"$tmp/out" 2>"$tmp/err" || fatal "wsvoucher init"
+	cat >"$tmp/vouchers.csv" <<'CSV'
+Number;Amount;Type;Type2;MaxRedemptions
+SOMMER-2026;5,00;Universal_NoRestrictions;;100
+GIFT-1;50,00;Standard_RemainderReusable;purchased;
+CSV
+	"$WSV" --store "$store" --config "$conf" import "$tmp/vouchers.csv" \
+	    >"$tmp/out" 2>"$tmp/err" || fatal "wsvoucher import"
+	tpl="$tmp/templates"
+	mkdir -p "$tpl"
+	cp "$srcdir"/templates/*.htm "$tpl"/ || fatal "copy the shipped templates"
+	cat >"$tpl/t_voucher.htm" <<'HTM'
+<!DOCTYPE html>
+<html><body>
+<p>known: {VOUCHER-LoadData(SOMMER-2026)}{VOUCHER-DataExists}[~VOUCHER-Number~|~VOUCHER-MaxRedeemable~|~VOUCHER-Value~]{/VOUCHER-DataExists}{!VOUCHER-DataExists}none{/!VOUCHER-DataExists}{/VOUCHER-LoadData(SOMMER-2026)}</p>
+<p>unknown: {VOUCHER-LoadData(NOPE-0000)}{VOUCHER-DataExists}[~VOUCHER-Number~|~VOUCHER-MaxRedeemable~|~VOUCHER-Value~]{/VOUCHER-DataExists}{!VOUCHER-DataExists}none{/!VOUCHER-DataExists}{/VOUCHER-LoadData(NOPE-0000)}</p>
+</body></html>
+HTM
+	cat >"$tpl/t_escape.htm" <<'HTM'
+<!DOCTYPE html>
+<html><head><script>function f(a) { if (a) { return {x: 1}; } }</script></head>
+<body><p>a tilde ~ alone, braces { } and &amp; stay as they are.</p>
+<script>{ }</script></body></html>
+HTM
+	cat >"$tpl/t_broken.htm" <<'HTM'
+<!DOCTYPE html>
+<html><body>
+<p>BEFORE-THE-BROKEN-TAG</p>
+{MSG-Voucher_error}<p>never closed</p>
+</body></html>
+HTM
+	ok "store, vouchers and templates made"
 }

@@ -25,49 +25,8 @@ fatal() {	# a setup step failed: nothing after it can run
 	finish
 }
 
-# --- a. store, config, vouchers ---------------------------------------------
-store="$tmp/store"
-conf="$tmp/shop.config"
-cat >"$conf" <<CFG
-<Voucher-Txt>
-ExternalVouchers-Allow = yes
-Store-Directory = $store
-</Voucher-Txt>
-CFG
-"$WSV" --store "$store" init >"$tmp/out" 2>"$tmp/err" || fatal "wsvoucher init"
-cat >"$tmp/vouchers.csv" <<'CSV'
-Number;Amount;Type;Type2;MaxRedemptions
-SOMMER-2026;5,00;Universal_NoRestrictions;;100
-GIFT-1;50,00;Standard_RemainderReusable;purchased;
-CSV
-"$WSV" --store "$store" --config "$conf" import "$tmp/vouchers.csv" \
-    >"$tmp/out" 2>"$tmp/err" || fatal "wsvoucher import"
-ok "store made and vouchers imported"
-
-# --- b. templates -------------------------------------------------------------
-tpl="$tmp/templates"
-mkdir -p "$tpl"
-cp "$srcdir"/templates/*.htm "$tpl"/ || fatal "copy the shipped templates"
-cat >"$tpl/t_voucher.htm" <<'HTM'
-<!DOCTYPE html>
-<html><body>
-<p>known: {VOUCHER-LoadData(SOMMER-2026)}{VOUCHER-DataExists}[~VOUCHER-Number~|~VOUCHER-MaxRedeemable~|~VOUCHER-Value~]{/VOUCHER-DataExists}{!VOUCHER-DataExists}none{/!VOUCHER-DataExists}{/VOUCHER-LoadData(SOMMER-2026)}</p>
-<p>unknown: {VOUCHER-LoadData(NOPE-0000)}{VOUCHER-DataExists}[~VOUCHER-Number~|~VOUCHER-MaxRedeemable~|~VOUCHER-Value~]{/VOUCHER-DataExists}{!VOUCHER-DataExists}none{/!VOUCHER-DataExists}{/VOUCHER-LoadData(NOPE-0000)}</p>
-</body></html>
-HTM
-cat >"$tpl/t_escape.htm" <<'HTM'
-<!DOCTYPE html>
-<html><head><script>function f(a) { if (a) { return {x: 1}; } }</script></head>
-<body><p>a tilde ~ alone, braces { } and &amp; stay as they are.</p>
-<script>{ }</script></body></html>
-HTM
-cat >"$tpl/t_broken.htm" <<'HTM'
-<!DOCTYPE html>
-<html><body>
-<p>BEFORE-THE-BROKEN-TAG</p>
-{MSG-Voucher_error}<p>never closed</p>
-</body></html>
-HTM
+# --- a. store, config, vouchers, templates ----------------------------------
+make_shop
 
 # --- c. wsvoucher.fcgi --------------------------------------------------------
 start_fcgi "$conf" "$tpl" "$store"

@@ -14,6 +14,8 @@
 
 #include <criterion/criterion.h>
 
+#include "testutil.h"
+
 #include "buf.h"
 #include "codegen.h"
 #include "conf.h"
@@ -35,22 +37,6 @@ struct csv_run {
 	struct diags		d;
 	enum ws_status		st;
 };
-
-static void
-csv_dump(const struct diags *d, char *out, size_t size)
-{
-	size_t i, o = 0;
-
-	out[0] = '\0';
-	for (i = 0; i < d->n && o + 1 < size; i++) {
-		int n = snprintf(out + o, size - o, "[%u %s: %s] ",
-		    d->items[i].line, d->items[i].field, d->items[i].text);
-
-		if (n < 0)
-			break;
-		o += (size_t)n;
-	}
-}
 
 static void
 csv_run_update(struct csv_run *r, const char *text, size_t len,
@@ -75,26 +61,9 @@ csv_good(struct csv_run *r, const char *text)
 	char dump[4096];
 
 	csv_run_update(r, text, strlen(text), &csv_ext);
-	csv_dump(&r->d, dump, sizeof(dump));
+	tu_diags_dump(&r->d, dump, sizeof(dump));
 	cr_assert_eq(r->st, WS_OK, "status %d, diags: %s", r->st, dump);
 	cr_assert_eq(diags_count(&r->d), 0, "%s", dump);
-}
-
-/* True if a diagnostic has this line and field and contains text. */
-static bool
-csv_has(const struct diags *d, unsigned line, const char *field,
-    const char *text)
-{
-	size_t i;
-
-	for (i = 0; i < d->n; i++) {
-		const struct diag *it = &d->items[i];
-
-		if (it->line == line && strcmp(it->field, field) == 0 &&
-		    (text == NULL || strstr(it->text, text) != NULL))
-			return true;
-	}
-	return false;
 }
 
 static void
@@ -103,9 +72,9 @@ csv_expect(const struct csv_run *r, unsigned line, const char *field,
 {
 	char dump[8192];
 
-	csv_dump(&r->d, dump, sizeof(dump));
+	tu_diags_dump(&r->d, dump, sizeof(dump));
 	cr_assert_eq(r->st, WS_ERR_INVALID, "status %d", r->st);
-	cr_assert(csv_has(&r->d, line, field, text),
+	cr_assert(tu_diags_has(&r->d, line, field, text),
 	    "no diag at line %u field '%s' with '%s'; have: %s", line, field,
 	    text != NULL ? text : "", dump);
 }
@@ -356,10 +325,10 @@ Test(io_csv, bad_values_table)
 			    "BAD;%s\nOK2;\n", csv_bad_values[i].column,
 			    csv_bad_values[i].value), WS_OK);
 		csv_run_update(&r, text.data, text.len, &csv_ext);
-		csv_dump(&r.d, dump, sizeof(dump));
+		tu_diags_dump(&r.d, dump, sizeof(dump));
 		cr_assert_eq(r.st, WS_ERR_INVALID, "case of line %d",
 		    csv_bad_values[i].src);
-		cr_assert(csv_has(&r.d, 3, csv_bad_values[i].column,
+		cr_assert(tu_diags_has(&r.d, 3, csv_bad_values[i].column,
 		    csv_bad_values[i].says), "case of line %d: %s",
 		    csv_bad_values[i].src, dump);
 		cr_assert_eq(diags_count(&r.d), 1, "case of line %d: %s",
@@ -641,14 +610,14 @@ Test(io_csv, delete_file)
 	cr_assert_eq(io_csv_parse_delete(CONST_STR_LEN(
 	    "Number;Amount\nA;1\n"), "voucherdelete.csv", &csv_ext, &set, &d),
 	    WS_ERR_INVALID);
-	cr_assert(csv_has(&d, 1, "Amount", "only the column Number"));
+	cr_assert(tu_diags_has(&d, 1, "Amount", "only the column Number"));
 	import_set_free(&set);
 	diags_free(&d);
 	cr_assert_eq(io_csv_parse_delete(CONST_STR_LEN(
 	    "Number\nA\nA\n\"\"\n"), "voucherdelete.csv", &csv_ext, &set, &d),
 	    WS_ERR_INVALID);
-	cr_assert(csv_has(&d, 3, "Number", "line 2"));
-	cr_assert(csv_has(&d, 4, "Number", "empty"));
+	cr_assert(tu_diags_has(&d, 3, "Number", "line 2"));
+	cr_assert(tu_diags_has(&d, 4, "Number", "empty"));
 	cr_assert_eq(diags_count(&d), 2);
 	import_set_free(&set);
 	diags_free(&d);
@@ -760,7 +729,7 @@ Test(io_csv, writer_round_trip)
 	    strncmp(text, head, sizeof(head) - 1) == 0, "%s", text);
 
 	csv_run_update(&r, text, len, &csv_ext);
-	csv_dump(&r.d, dump, sizeof(dump));
+	tu_diags_dump(&r.d, dump, sizeof(dump));
 	cr_assert_eq(r.st, WS_OK, "%s\n%s", dump, text);
 	cr_assert_eq(r.set.n, 5);
 	for (i = 0; i < 5; i++)
@@ -800,7 +769,7 @@ Test(io_csv, data_file)
 	cr_assert_eq(io_read_file(TEST_DATA_DIR "/io_update_good.csv",
 	    IO_FILE_MAX, &data, &err), WS_OK, "%s", buf_cstr(&err));
 	csv_run_update(&r, data.data, data.len, &csv_ext);
-	csv_dump(&r.d, dump, sizeof(dump));
+	tu_diags_dump(&r.d, dump, sizeof(dump));
 	cr_assert_eq(r.st, WS_OK, "%s", dump);
 	cr_assert_eq(r.set.n, 4);
 	cr_assert_str_eq(r.set.rows[3].v.code, "ERP;4");

@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include <criterion/criterion.h>
+
+#include "testutil.h"
 #include <criterion/redirect.h>
 
 #include <libxml/parser.h>
@@ -63,22 +65,6 @@ xml_quiet(void)
 }
 
 static void
-xml_dump(const struct diags *d, char *out, size_t size)
-{
-	size_t i, o = 0;
-
-	out[0] = '\0';
-	for (i = 0; i < d->n && o + 1 < size; i++) {
-		int n = snprintf(out + o, size - o, "[%u %s: %s] ",
-		    d->items[i].line, d->items[i].field, d->items[i].text);
-
-		if (n < 0)
-			break;
-		o += (size_t)n;
-	}
-}
-
-static void
 xml_run(struct xml_run *r, const char *text, size_t len,
     const struct io_options *opt)
 {
@@ -100,26 +86,9 @@ xml_good(struct xml_run *r, const char *text)
 	char dump[4096];
 
 	xml_run(r, text, strlen(text), &xml_ext);
-	xml_dump(&r->d, dump, sizeof(dump));
+	tu_diags_dump(&r->d, dump, sizeof(dump));
 	cr_assert_eq(r->st, WS_OK, "status %d: %s", r->st, dump);
 	cr_assert_eq(diags_count(&r->d), 0, "%s", dump);
-}
-
-static bool
-xml_has(const struct diags *d, unsigned line, const char *field,
-    const char *text)
-{
-	size_t i;
-
-	for (i = 0; i < d->n; i++) {
-		const struct diag *it = &d->items[i];
-
-		if ((line == 0 || it->line == line) &&
-		    (field == NULL || strcmp(it->field, field) == 0) &&
-		    (text == NULL || strstr(it->text, text) != NULL))
-			return true;
-	}
-	return false;
 }
 
 /* line 0 / field NULL: any. */
@@ -129,9 +98,9 @@ xml_expect(const struct xml_run *r, unsigned line, const char *field,
 {
 	char dump[8192];
 
-	xml_dump(&r->d, dump, sizeof(dump));
+	tu_diags_dump(&r->d, dump, sizeof(dump));
 	cr_assert_eq(r->st, WS_ERR_INVALID, "status %d: %s", r->st, dump);
-	cr_assert(xml_has(&r->d, line, field, text),
+	cr_assert(tu_diags_has(&r->d, line, field, text),
 	    "no diag at line %u field '%s' with '%s'; have: %s", line,
 	    field != NULL ? field : "*", text != NULL ? text : "", dump);
 }
@@ -500,7 +469,7 @@ Test(io_xml, depth_limit)
 	buf_reset(&b);
 	xml_nested(&b, 16);
 	xml_run(&r, b.data, b.len, &xml_ext);
-	cr_assert(!xml_has(&r.d, 0, NULL, "deeper"));
+	cr_assert(!tu_diags_has(&r.d, 0, NULL, "deeper"));
 	xml_expect(&r, 4, "Number", "holds an element");
 	xml_run_free(&r);
 
@@ -748,7 +717,7 @@ Test(io_xml, writer_round_trip)
 	cr_assert_not_null(strstr(text, "    <Amount>3.33</Amount>\n"));
 
 	xml_run(&r, text, len, &xml_ext);
-	xml_dump(&r.d, dump, sizeof(dump));
+	tu_diags_dump(&r.d, dump, sizeof(dump));
 	cr_assert_eq(r.st, WS_OK, "%s\n%s", dump, text);
 	cr_assert_eq(r.set.n, 4);
 	for (i = 0; i < 4; i++) {
@@ -850,7 +819,7 @@ Test(io_xml, data_files_and_xsd_agree)
 	cr_assert_eq(io_read_file(TEST_DATA_DIR "/io_vouchers_good.xml",
 	    IO_FILE_MAX, &data, &err), WS_OK, "%s", buf_cstr(&err));
 	xml_run(&r, data.data, data.len, &xml_ext);
-	xml_dump(&r.d, dump, sizeof(dump));
+	tu_diags_dump(&r.d, dump, sizeof(dump));
 	cr_assert_eq(r.st, WS_OK, "%s", dump);
 	cr_assert_eq(r.set.n, 3);
 	cr_assert_eq(r.set.rows[2].op, IMPORT_DELETE);

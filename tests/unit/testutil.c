@@ -203,3 +203,36 @@ tu_ctx(const char *holder, const char *customer, int64_t eligible)
 	ctx.basket.due = eligible;
 	return ctx;
 }
+
+void
+tu_diags_dump(const struct diags *d, char *out, size_t size)
+{
+	size_t i, o = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < d->n && o + 1 < size; i++) {
+		int n = snprintf(out + o, size - o, "[%u %s: %s] ",
+		    d->items[i].line, d->items[i].field, d->items[i].text);
+
+		if (n < 0 || (size_t)n >= size - o)
+			break;
+		o += (size_t)n;
+	}
+}
+
+bool
+tu_diags_has(const struct diags *d, unsigned line, const char *field,
+    const char *text)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		const struct diag *it = &d->items[i];
+
+		if ((line == 0 || it->line == line) &&
+		    (field == NULL || strcmp(it->field, field) == 0) &&
+		    (text == NULL || strstr(it->text, text) != NULL))
+			return true;
+	}
+	return false;
+}

@@ -29,6 +29,12 @@ int64_t		 tu_ledger_sum(struct store *s, const char *code,
 		    uint64_t *entries);
 /* Number of live holds on code at time now. */
 unsigned	 tu_holds(struct store *s, const char *code, int64_t now);
+/* Diagnostics as "[line field: text] ..." for assertion messages. */
+void		 tu_diags_dump(const struct diags *d, char *out, size_t size);
+/* A diagnostic at line (0: any) for field (NULL: any) containing text
+ * (NULL: any)? */
+bool		 tu_diags_has(const struct diags *d, unsigned line,
+		    const char *field, const char *text);
 /* A web ctx for holder/customer with a basket of `eligible` cents. */
 struct ops_ctx	 tu_ctx(const char *holder, const char *customer,
 		    int64_t eligible);
