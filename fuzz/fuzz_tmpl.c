@@ -57,10 +57,10 @@ static struct voucher_conf	conf;
 static struct tmpl_voucher	basket_vouchers[2];
 static struct tmpl_voucher	store_vouchers[3];	/* by code */
 static const struct tmpl_line	lines[3] = {
-	{ "SKU-1", "Kaffee <Arabica> & \"Crema\"", 2, 1299, 2598, true, 260 },
-	{ "SKU-2'x", NASTY, 1, 4999, 4999, false, 0 },
+	{ "SKU-1", "Kaffee <Arabica> & \"Crema\"", 2, 1299, 2598, true, 260, 1900, false },
+	{ "SKU-2'x", NASTY, 1, 4999, 4999, false, 0, 700, false },
 	{ "SKU-3", "Tasse \xc3\xa4\xc3\xb6\xc3\xbc \xe2\x82\xac", 10, 150,
-	    1500, true, 150 },
+	    1500, true, 150, 1900, true },
 };
 static struct tmpl_basket	basket;
 static int			initialized;

@@ -1328,13 +1328,13 @@ conf_parse(const char *data, size_t len, const char *path,
 }
 
 enum ws_status
-conf_load(const char *path, struct voucher_conf *out, struct diags *d)
+conf_read_file(const char *path, struct buf *b, struct diags *d)
 {
-	struct buf b = BUF_INIT;
-	enum ws_status st;
+	enum ws_status st = WS_OK;
 	ssize_t r;
 	int fd;
 
+	buf_reset(b);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd == -1) {
 		diags_add(d, path, 0, 0, "", "cannot open: %s",
@@ -1343,36 +1343,86 @@ conf_load(const char *path, struct voucher_conf *out, struct diags *d)
 	}
 	/* Read to the end rather than trust st_size: the file may grow. */
 	for (;;) {
-		if ((st = buf_reserve(&b, CONF_READ_CHUNK)) != WS_OK) {
+		if ((st = buf_reserve(b, CONF_READ_CHUNK)) != WS_OK) {
 			diags_add(d, path, 0, 0, "", "cannot read: %s",
 			    ws_status_str(st));
-			goto out;
+			break;
 		}
-		r = read(fd, b.data + b.len, CONF_READ_CHUNK);
+		r = read(fd, b->data + b->len, CONF_READ_CHUNK);
 		if (r == -1) {
 			if (errno == EINTR)
 				continue;
 			diags_add(d, path, 0, 0, "", "cannot read: %s",
 			    strerror(errno));
 			st = WS_ERR_IO;
-			goto out;
+			break;
 		}
 		if (r == 0)
 			break;
-		b.len += (size_t)r;
-		b.data[b.len] = '\0';
-		if (b.len > CONF_FILE_MAX) {
+		b->len += (size_t)r;
+		b->data[b->len] = '\0';
+		if (b->len > CONF_FILE_MAX) {
 			diags_add(d, path, 0, 0, "", "the file is larger than "
 			    "%d bytes (1 MiB)", CONF_FILE_MAX);
 			st = WS_ERR_LIMIT;
-			goto out;
+			break;
 		}
 	}
-	st = conf_parse(buf_cstr(&b), b.len, path, out, d);
-out:
 	close(fd);
+	return st;
+}
+
+enum ws_status
+conf_load(const char *path, struct voucher_conf *out, struct diags *d)
+{
+	struct buf b = BUF_INIT;
+	enum ws_status st;
+
+	st = conf_read_file(path, &b, d);
+	if (st == WS_OK)
+		st = conf_parse(buf_cstr(&b), b.len, path, out, d);
 	buf_free(&b);
 	return st;
+}
+
+void
+conf_each_pair(const char *data, size_t len, const char *section,
+    conf_pair_fn fn, void *arg)
+{
+	size_t pos = 0, n, kn, vn;
+	const char *s, *nl, *eq, *k, *v;
+	unsigned line = 0;
+	bool inside = false;
+
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		pos = 3;
+	while (pos < len) {
+		s = data + pos;
+		nl = memchr(s, '\n', len - pos);
+		n = nl != NULL ? (size_t)(nl - s) : len - pos;
+		pos += n + (nl != NULL ? 1 : 0);
+		line++;
+		conf_trim(&s, &n);
+		if (n == 0 || s[0] == '#')
+			continue;
+		if (s[0] == '<') {
+			/* conf_parse accepted the file: tags are well formed */
+			if (n >= 3 && s[1] == '/')
+				inside = false;
+			else if (n >= 2)
+				inside = conf_ieq(s + 1, n - 2, section);
+			continue;
+		}
+		if (!inside || (eq = memchr(s, '=', n)) == NULL)
+			continue;
+		k = s;
+		kn = (size_t)(eq - s);
+		conf_trim(&k, &kn);
+		v = eq + 1;
+		vn = n - (size_t)(v - s);
+		conf_trim(&v, &vn);
+		fn(arg, line, k, kn, v, vn);
+	}
 }
 
 const char *

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "diag.h"
 #include "status.h"
 
@@ -117,6 +118,18 @@ enum ws_status	conf_parse(const char *data, size_t len, const char *path,
 /* Reads the file (at most 1 MiB) and parses it as above. */
 enum ws_status	conf_load(const char *path, struct voucher_conf *out,
 		    struct diags *d);
+/* Reads a config-sized file (at most 1 MiB) into b. */
+enum ws_status	conf_read_file(const char *path, struct buf *b,
+		    struct diags *d);
+/*
+ * Calls fn for every "Key = value" line (trimmed) of every section called
+ * section in a file conf_parse accepted: how other modules read sections
+ * of their own (the shop's <Shop-...> sections, shopconf.c).
+ */
+typedef void	(*conf_pair_fn)(void *arg, unsigned line, const char *key,
+		    size_t kn, const char *val, size_t vn);
+void		conf_each_pair(const char *data, size_t len,
+		    const char *section, conf_pair_fn fn, void *arg);
 /* Text for a reason number (1..CONF_REASON_MAX), "" for others. */
 const char     *conf_reason_text(const struct voucher_conf *c, unsigned reason);
 

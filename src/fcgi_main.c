@@ -30,6 +30,8 @@
 #include "codegen.h"
 #include "conf.h"
 #include "ops.h"
+#include "shop.h"
+#include "shopconf.h"
 #include "store.h"
 #include "tmpl.h"
 #include "tz.h"
@@ -43,9 +45,11 @@ struct worker {
 	const char		*store_dir;
 	const char		*templates;
 	struct voucher_conf	 conf;
+	struct shop_conf	*shop;
 	struct codegen		*codegen;
 	struct store		*store;
 	struct tmpl_cache	*cache;
+	struct shop_env		 env;
 	bool			 reopen;	/* store said: reopen */
 };
 
@@ -100,19 +104,32 @@ set_signals(void)
 
 /* --- configuration ---------------------------------------------------------- */
 
-static enum ws_status
-load_conf(const char *path, struct voucher_conf *conf)
+static void
+log_diags(const struct diags *d)
 {
-	struct diags d;
-	enum ws_status st;
 	size_t i;
 
+	for (i = 0; i < d->n; i++)
+		logmsg("%s:%u: %s%s%s", d->items[i].path, d->items[i].line,
+		    d->items[i].field, d->items[i].field[0] != '\0' ? ": " : "",
+		    d->items[i].text);
+}
+
+/* Both parts of shop.config, or neither (the caller keeps the old). */
+static enum ws_status
+load_conf(const char *path, struct voucher_conf *conf, struct shop_conf **shop)
+{
+	struct voucher_conf c;
+	struct diags d;
+	enum ws_status st;
+
 	diags_init(&d);
-	st = conf_load(path, conf, &d);
-	for (i = 0; i < d.n; i++)
-		logmsg("%s:%u: %s%s%s", d.items[i].path, d.items[i].line,
-		    d.items[i].field, d.items[i].field[0] != '\0' ? ": " : "",
-		    d.items[i].text);
+	st = conf_load(path, &c, &d);
+	if (st == WS_OK)
+		st = shopconf_load(path, &c, shop, &d);
+	if (st == WS_OK)
+		*conf = c;
+	log_diags(&d);
 	diags_free(&d);
 	return st;
 }
@@ -135,79 +152,6 @@ open_store(const char *dir, const struct voucher_conf *conf,
 	return st;
 }
 
-/* --- VOUCHER-LoadData ---------------------------------------------------------- */
-
-struct load_arg {
-	const char		*code;
-	int64_t			 now;
-	struct tmpl_voucher	*out;
-};
-
-static enum ws_status
-hold_seen(const struct hold *h, void *arg)
-{
-	struct load_arg *a = arg;
-
-	if (h->expires > a->now && h->kind == HOLD_RESERVATION) {
-		a->out->reserved = true;
-		if (h->expires > a->out->reserved_until)
-			a->out->reserved_until = h->expires;
-	}
-	return WS_OK;
-}
-
-static enum ws_status
-load_body(struct store_txn *t, void *arg)
-{
-	struct load_arg *a = arg;
-	struct charge ch;
-	enum ws_status st;
-
-	memset(a->out, 0, sizeof(*a->out));
-	st = store_voucher_get(t, a->code, &a->out->v, false);
-	if (st == WS_ERR_NOTFOUND)
-		return WS_OK;		/* DataExists stays unset */
-	if (st != WS_OK)
-		return st;
-	a->out->exists = true;
-	if (a->out->v.charge_id[0] != '\0') {
-		st = store_charge_get(t, a->out->v.charge_id, &ch);
-		if (st == WS_OK) {
-			memcpy(a->out->charge_creator, ch.creator,
-			    sizeof(ch.creator));
-			memcpy(a->out->charge_label, ch.label,
-			    sizeof(ch.label));
-		} else if (st != WS_ERR_NOTFOUND) {
-			return st;
-		}
-	}
-	return store_hold_each(t, a->code, hold_seen, a);
-}
-
-static enum ws_status
-load_voucher(void *arg, const char *typed, struct tmpl_voucher *out)
-{
-	struct worker *w = arg;
-	char code[VOUCHER_CODE_MAX + 1];
-	struct load_arg a;
-	enum codegen_class cls;
-	enum ws_status st;
-
-	memset(out, 0, sizeof(*out));
-	cls = codegen_classify(w->codegen, typed, strlen(typed), code,
-	    sizeof(code));
-	if (cls == CODEGEN_EMPTY || cls == CODEGEN_MALFORMED ||
-	    cls == CODEGEN_BAD_CHECK)
-		return WS_OK;		/* no such voucher can exist */
-	a.code = code;
-	a.now = clock_now();
-	a.out = out;
-	st = store_read_run(w->store, load_body, &a);
-	if (st == WS_ERR_RECOVER)
-		w->reopen = true;
-	return st;
-}
-
 /*
  * After a peer died, the first process to open the environment runs
  * recovery and every other handle is dead: close ours and open again
@@ -224,58 +168,94 @@ reopen_store(struct worker *w)
 	st = open_store(w->store_dir, &w->conf, &w->store);
 	if (st == WS_OK) {
 		w->reopen = false;
+		w->env.store = w->store;
 		logmsg("store reopened after recovery");
 	}
 	return st;
 }
 
-/* --- responses ------------------------------------------------------------ */
+/* --- the test clock ------------------------------------------------------------ */
+
+static const char *test_clock_path;
+static int64_t test_clock_offset;
+
+static int64_t
+test_clock(void *arg)
+{
+	(void)arg;
+	return (int64_t)time(NULL) + test_clock_offset;
+}
+
+/*
+ * --test-clock FILE: the file holds seconds to add to the real time,
+ * read before each request, so the HTTP tests can let reservations and
+ * sessions run out without waiting.  Never set in production.
+ */
+static void
+test_clock_read(void)
+{
+	char line[32], *end;
+	FILE *f;
+	long long off;
+
+	if (test_clock_path == NULL)
+		return;
+	test_clock_offset = 0;
+	if ((f = fopen(test_clock_path, "re")) != NULL) {
+		if (fgets(line, sizeof(line), f) != NULL) {
+			errno = 0;
+			off = strtoll(line, &end, 10);
+			if (errno == 0 && end != line)
+				test_clock_offset = off;
+		}
+		fclose(f);
+	}
+	clock_set(test_clock, NULL);
+}
+
+/* --- requests -------------------------------------------------------------- */
 
 static void
-respond(FCGX_Request *req, const char *status, const char *extra,
-    const char *body, size_t len, bool head)
+respond(FCGX_Request *req, const struct http_response *rs, bool head)
 {
 	struct buf h = BUF_INIT;
 
 	/* libfcgi's own printf knows no %zu: format the header here */
 	if (buf_printf(&h, "Status: %s\r\n"
-	    "Content-Type: text/html; charset=utf-8\r\n"
+	    "Content-Type: %s\r\n"
 	    "Content-Length: %zu\r\n"
 	    "Cache-Control: no-store\r\n"
 	    "X-Content-Type-Options: nosniff\r\n"
-	    "%s\r\n", status, len, extra != NULL ? extra : "") != WS_OK ||
-	    h.len > INT_MAX || len > INT_MAX) {
+	    "X-Frame-Options: SAMEORIGIN\r\n"
+	    "%s\r\n", rs->status, rs->content_type != NULL ?
+	    rs->content_type : "text/html; charset=utf-8", rs->body.len,
+	    buf_cstr(&rs->headers)) != WS_OK || h.len > INT_MAX ||
+	    rs->body.len > INT_MAX) {
 		buf_free(&h);
 		return;
 	}
 	FCGX_PutStr(h.data, (int)h.len, req->out);
-	if (!head && len > 0)
-		FCGX_PutStr(body, (int)len, req->out);
+	if (!head && rs->body.len > 0)
+		FCGX_PutStr(rs->body.data, (int)rs->body.len, req->out);
 	buf_free(&h);
 }
 
 static void
-respond_page_extra(FCGX_Request *req, const char *status, const char *extra,
-    const char *title, const char *text, bool head)
+simple_page(struct http_response *rs, const char *status, const char *title,
+    const char *text)
 {
-	struct buf b = BUF_INIT;
-
-	if (buf_printf(&b, "<!DOCTYPE html>\n<html lang=\"de\"><head>"
+	snprintf(rs->status, sizeof(rs->status), "%s", status);
+	rs->content_type = "text/html; charset=utf-8";
+	buf_reset(&rs->body);
+	buf_printf(&rs->body, "<!DOCTYPE html>\n<html lang=\"de\"><head>"
 	    "<meta charset=\"utf-8\"><title>%s</title></head><body>"
-	    "<h1>%s</h1><p>%s</p></body></html>\n", title, title, text) ==
-	    WS_OK)
-		respond(req, status, extra, b.data, b.len, head);
-	buf_free(&b);
+	    "<h1>%s</h1><p>%s</p></body></html>\n", title, title, text);
 }
 
-static void
-respond_page(FCGX_Request *req, const char *status, const char *title,
-    const char *text, bool head)
-{
-	respond_page_extra(req, status, NULL, title, text, head);
-}
-
-/* The template a path names: its last segment, [a-z0-9_]+.htm. */
+/*
+ * The page a path names: its last segment, [a-z0-9_]+.htm, or the
+ * payment provider's callback.
+ */
 static bool
 page_of(const char *path, char *out, size_t size)
 {
@@ -286,6 +266,10 @@ page_of(const char *path, char *out, size_t size)
 	if (*last == '\0')
 		last = "ws_start.htm";
 	n = strlen(last);
+	if (strcmp(last, SHOP_CALLBACK_PAGE) == 0 && n < size) {
+		memcpy(out, last, n + 1);
+		return true;
+	}
 	if (n < 5 || n >= size || strcmp(last + n - 4, ".htm") != 0)
 		return false;
 	for (i = 0; i < n - 4; i++)
@@ -296,6 +280,33 @@ page_of(const char *path, char *out, size_t size)
 	return true;
 }
 
+/* Reads the request body (CONTENT_LENGTH bytes, at most max). */
+static int
+read_body(FCGX_Request *req, size_t max, struct buf *body)
+{
+	const char *cl = FCGX_GetParam("CONTENT_LENGTH", req->envp);
+	char *end;
+	unsigned long long want;
+	int got;
+
+	if (cl == NULL || cl[0] == '\0')
+		return 0;
+	errno = 0;
+	want = strtoull(cl, &end, 10);
+	if (errno != 0 || *end != '\0' || cl[0] == '-')
+		return 400;
+	if (want > max)
+		return 413;
+	if (buf_reserve(body, (size_t)want) != WS_OK)
+		return 503;
+	got = FCGX_GetStr(body->data, (int)want, req->in);
+	if (got < 0 || (unsigned long long)got != want)
+		return 400;
+	body->len = (size_t)got;
+	body->data[body->len] = '\0';
+	return 0;
+}
+
 static void
 handle(struct worker *w, FCGX_Request *req)
 {
@@ -303,16 +314,14 @@ handle(struct worker *w, FCGX_Request *req)
 	const char *script = FCGX_GetParam("SCRIPT_NAME", req->envp);
 	const char *info = FCGX_GetParam("PATH_INFO", req->envp);
 	const char *path;
-	char pathbuf[1024];
-	const struct tmpl *t;
-	struct tmpl_basket empty;
-	struct tmpl_data data;
-	struct buf out = BUF_INIT, err = BUF_INIT;
-	char page[128];
-	struct diags d;
-	enum ws_status st;
+	char pathbuf[1024], page[128];
+	struct http_request rq;
+	struct http_response rs;
+	struct buf body = BUF_INIT;
 	bool head;
+	int bad;
 
+	shop_response_init(&rs);
 	/*
 	 * A prefix mapping (/shop) gives the page in PATH_INFO, an extension
 	 * mapping (*.htm) in SCRIPT_NAME; neither is the start page.
@@ -327,69 +336,56 @@ handle(struct worker *w, FCGX_Request *req)
 	if (snprintf(pathbuf, sizeof(pathbuf), "%s", path) >=
 	    (int)sizeof(pathbuf))
 		path = NULL;
+	head = method != NULL && strcmp(method, "HEAD") == 0;
 	if (method == NULL || path == NULL) {
-		respond_page(req, "400 Bad Request", "Ungültige Anfrage",
-		    "Die Anfrage ist unvollständig.", false);
-		return;
-	}
-	head = strcmp(method, "HEAD") == 0;
-	if (!head && strcmp(method, "GET") != 0) {
-		respond_page_extra(req, "405 Method Not Allowed",
-		    "Allow: GET, HEAD\r\n", "Nicht erlaubt",
-		    "Diese Seite kann nur abgerufen werden.", false);
-		return;
-	}
-	if (strstr(path, "..") != NULL || !page_of(path, page, sizeof(page))) {
-		respond_page(req, "404 Not Found", "Seite nicht gefunden",
-		    "Diese Seite gibt es nicht.", head);
-		return;
-	}
-	diags_init(&d);
-	st = tmpl_cache_get(w->cache, page, &t, &d);
-	if (st == WS_ERR_IO) {
-		respond_page(req, "404 Not Found", "Seite nicht gefunden",
-		    "Diese Seite gibt es nicht.", head);
-		diags_free(&d);
-		return;
-	}
-	if (st != WS_OK) {
-		size_t i;
-
-		for (i = 0; i < d.n; i++)
-			logmsg("template %s:%u:%u: %s", d.items[i].path,
-			    d.items[i].line, d.items[i].col, d.items[i].text);
-		respond_page(req, "500 Internal Server Error", "Fehler",
-		    "Die Seite kann gerade nicht angezeigt werden.", head);
-		diags_free(&d);
-		return;
-	}
-	diags_free(&d);
-	/* no sessions yet (issue 4): every visitor has an empty basket */
-	memset(&empty, 0, sizeof(empty));
-	memcpy(empty.currency, w->conf.currency, sizeof(empty.currency));
-	memset(&data, 0, sizeof(data));
-	data.conf = &w->conf;
-	data.basket = &empty;
-	data.voucher_field = "WS-VoucherNumber";
-	data.load_voucher = load_voucher;
-	data.load_arg = w;
-	st = tmpl_render(t, &data, &out, &err);
-	if (st == WS_ERR_RECOVER && reopen_store(w) == WS_OK) {
-		/* a peer died and recovery ran: the page once more */
-		buf_reset(&err);
-		st = tmpl_render(t, &data, &out, &err);
-	}
-	if (st != WS_OK) {
-		logmsg("%s", buf_cstr(&err));
-		respond_page(req, w->reopen ? "503 Service Unavailable" :
-		    "500 Internal Server Error", "Fehler", "Die Seite kann "
-		    "gerade nicht angezeigt werden. Bitte versuchen Sie es "
-		    "gleich noch einmal.", head);
+		simple_page(&rs, "400 Bad Request", "Ungültige Anfrage",
+		    "Die Anfrage ist unvollständig.");
+	} else if (strstr(path, "..") != NULL ||
+	    !page_of(path, page, sizeof(page))) {
+		simple_page(&rs, "404 Not Found", "Seite nicht gefunden",
+		    "Diese Seite gibt es nicht.");
+	} else if ((bad = read_body(req, w->shop->request_max_bytes,
+	    &body)) != 0) {
+		simple_page(&rs, bad == 413 ? "413 Content Too Large" :
+		    bad == 503 ? "503 Service Unavailable" :
+		    "400 Bad Request", "Ungültige Anfrage", bad == 413 ?
+		    "Die Anfrage ist zu groß." : "Die Anfrage ist "
+		    "unvollständig.");
 	} else {
-		respond(req, "200 OK", NULL, out.data, out.len, head);
+		memset(&rq, 0, sizeof(rq));
+		rq.method = method;
+		rq.page = page;
+		rq.query = FCGX_GetParam("QUERY_STRING", req->envp);
+		rq.cookie = FCGX_GetParam("HTTP_COOKIE", req->envp);
+		rq.remote_addr = FCGX_GetParam("REMOTE_ADDR", req->envp);
+		rq.content_type = FCGX_GetParam("CONTENT_TYPE", req->envp);
+		rq.body = buf_cstr(&body);
+		rq.body_len = body.len;
+		w->env.reopen = false;
+		shop_handle(&w->env, &rq, &rs);
+		if (w->env.reopen && reopen_store(w) == WS_OK) {
+			/* a peer died and recovery ran: once more */
+			shop_response_free(&rs);
+			shop_response_init(&rs);
+			w->env.reopen = false;
+			shop_handle(&w->env, &rq, &rs);
+		}
 	}
-	buf_free(&out);
-	buf_free(&err);
+	respond(req, &rs, head);
+	shop_response_free(&rs);
+	buf_free(&body);
+}
+
+static void
+env_setup(struct worker *w)
+{
+	memset(&w->env, 0, sizeof(w->env));
+	w->env.conf = &w->conf;
+	w->env.shop = w->shop;
+	w->env.codegen = w->codegen;
+	w->env.store = w->store;
+	w->env.cache = w->cache;
+	w->env.log = logmsg;
 }
 
 /* SIGHUP: new config and templates, or the old ones and a log line. */
@@ -397,19 +393,26 @@ static void
 reload(struct worker *w)
 {
 	struct voucher_conf conf;
+	struct shop_conf *shop = NULL;
 	struct codegen *g = NULL;
 	struct buf err = BUF_INIT;
 
-	if (load_conf(w->config_path, &conf) != WS_OK) {
+	if (load_conf(w->config_path, &conf, &shop) != WS_OK) {
 		logmsg("reload failed: keeping the old configuration");
 	} else if (codegen_new(&conf, &g, &err) != WS_OK) {
 		logmsg("reload failed: code format: %s; keeping the old "
 		    "configuration", buf_cstr(&err));
+		free(shop);
 	} else {
 		codegen_free(w->codegen);
 		w->codegen = g;
 		w->conf = conf;
+		free(w->shop);
+		w->shop = shop;
 		tz_use(w->conf.timezone);
+		env_setup(w);
+		if (shop_env_init(&w->env) != WS_OK)
+			logmsg("reload: the store cannot give the shop key");
 	}
 	buf_free(&err);
 	tmpl_cache_flush(w->cache);
@@ -420,6 +423,7 @@ worker_main(struct worker *w, int sock)
 {
 	FCGX_Request req;
 	struct buf err = BUF_INIT;
+	enum ws_status st;
 
 	if (codegen_new(&w->conf, &w->codegen, &err) != WS_OK ||
 	    open_store(w->store_dir, &w->conf, &w->store) != WS_OK ||
@@ -429,6 +433,11 @@ worker_main(struct worker *w, int sock)
 		return 1;
 	}
 	buf_free(&err);
+	env_setup(w);
+	if ((st = shop_env_init(&w->env)) != WS_OK) {
+		logmsg("worker cannot start: shop key: %s", ws_status_str(st));
+		return st == WS_ERR_RECOVER ? EXIT_REOPEN : 1;
+	}
 	if (FCGX_InitRequest(&req, sock, 0) != 0)
 		return 1;
 	while (!got_term && !w->reopen) {
@@ -438,12 +447,16 @@ worker_main(struct worker *w, int sock)
 			got_hup = 0;
 			reload(w);
 		}
+		test_clock_read();
 		handle(w, &req);
 		FCGX_Finish_r(&req);
+		if (w->env.reopen)
+			w->reopen = true;
 	}
 	tmpl_cache_free(w->cache);
 	codegen_free(w->codegen);
 	store_close(w->store);
+	free(w->shop);
 	return w->reopen ? EXIT_REOPEN : 0;
 }
 
@@ -462,6 +475,9 @@ maintainer_main(struct worker *w)
 
 		if (st == WS_OK && minute)
 			st = ops_expire_holds(w->store, 0, &n);
+		if (st == WS_OK && minute)
+			st = shop_expire_sessions(w->store, w->shop,
+			    clock_now(), &n);
 		if (st == WS_ERR_RECOVER) {
 			store_close(w->store);
 			return EXIT_REOPEN;
@@ -526,6 +542,8 @@ main(int argc, char **argv)
 			socket_path = v;
 		else if (strcmp(argv[i], "--store") == 0)
 			w.store_dir = v;
+		else if (strcmp(argv[i], "--test-clock") == 0)
+			test_clock_path = v;
 		else if (strcmp(argv[i], "--workers") == 0) {
 			char *end;
 
@@ -549,7 +567,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	/* a broken config refuses to start, naming file:line */
-	if (load_conf(w.config_path, &w.conf) != WS_OK)
+	if (load_conf(w.config_path, &w.conf, &w.shop) != WS_OK)
 		return 1;
 	if (tz_use(w.conf.timezone) != WS_OK)
 		return 1;

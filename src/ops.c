@@ -723,6 +723,42 @@ invalidate_body(struct store_txn *t, void *arg)
 	return st;
 }
 
+/* --- inside a caller's transaction -------------------------------------------- */
+
+enum ws_status
+ops_commit_in(struct store_txn *t, const struct voucher_conf *c,
+    const char *code, const struct ops_ctx *ctx, int64_t amount,
+    struct ops_result *res)
+{
+	struct op_arg a = { c, code, ctx, amount, 0, NULL, res };
+
+	if (ctx_check(ctx) != WS_OK)
+		return WS_ERR_INVALID;
+	return commit_body(t, &a);
+}
+
+enum ws_status
+ops_remove_in(struct store_txn *t, const char *code,
+    const struct ops_ctx *ctx, struct ops_result *res)
+{
+	struct op_arg a = { NULL, code, ctx, 0, 0, NULL, res };
+
+	if (ctx_check(ctx) != WS_OK)
+		return WS_ERR_INVALID;
+	return remove_body(t, &a);
+}
+
+enum ws_status
+ops_check_in(struct store_txn *t, const struct voucher_conf *c,
+    const char *code, const struct ops_ctx *ctx, struct ops_result *res)
+{
+	struct op_arg a = { c, code, ctx, 0, 0, NULL, res };
+
+	if (ctx_check(ctx) != WS_OK)
+		return WS_ERR_INVALID;
+	return check_body(t, &a);
+}
+
 enum ws_status
 ops_invalidate(struct store *s, const char *code, const struct ops_ctx *ctx,
     const char *why, struct ops_result *res)
@@ -925,6 +961,14 @@ issue_body(struct store_txn *t, void *arg)
 	if (st != WS_ERR_NOTFOUND)
 		return st;
 	return issue_in(t, &v, a->actor, v.amount - v.balance, clock_now());
+}
+
+enum ws_status
+ops_issue_in(struct store_txn *t, const struct voucher *v, const char *actor)
+{
+	struct issue_arg a = { v, actor };
+
+	return issue_body(t, &a);
 }
 
 enum ws_status

@@ -91,4 +91,23 @@ enum ws_status	ops_issue(struct store *s, const struct voucher *v,
 enum ws_status	ops_import(struct store *s, const struct import_set *set,
 		    const char *path, const char *actor, struct diags *d);
 
+/*
+ * The bodies of commit, remove, check and issue inside the caller's
+ * transaction, so an order commits all its vouchers and its own records
+ * at once, or nothing.  A rule's refusal is res->reason with WS_OK: the
+ * caller decides whether the transaction goes on (and returns
+ * WS_ERR_REFUSED from its body to abort it).
+ */
+enum ws_status	ops_commit_in(struct store_txn *t, const struct voucher_conf *c,
+		    const char *code, const struct ops_ctx *ctx, int64_t amount,
+		    struct ops_result *res);
+enum ws_status	ops_remove_in(struct store_txn *t, const char *code,
+		    const struct ops_ctx *ctx, struct ops_result *res);
+enum ws_status	ops_check_in(struct store_txn *t, const struct voucher_conf *c,
+		    const char *code, const struct ops_ctx *ctx,
+		    struct ops_result *res);
+/* WS_ERR_EXISTS if the code is taken. */
+enum ws_status	ops_issue_in(struct store_txn *t, const struct voucher *v,
+		    const char *actor);
+
 #endif

@@ -32,6 +32,7 @@ enum store_db {
 	DBI_LEDGER,
 	DBI_HOLDS,
 	DBI_USAGE,
+	DBI_SHOP,
 	DBI__MAX
 };
 
@@ -42,6 +43,7 @@ static const char *const db_files[DBI__MAX] = {
 	[DBI_LEDGER] = "ledger.db",
 	[DBI_HOLDS] = "holds.db",
 	[DBI_USAGE] = "usage.db",
+	[DBI_SHOP] = "shop.db",
 };
 
 struct store {
@@ -1083,4 +1085,96 @@ store_voucher_scan(struct store *s, const char *after, struct voucher *out,
 	st = store_read_run(s, scan_body, &a);
 	*n = st == WS_OK ? a.n : 0;
 	return st;
+}
+
+/* --- the shop's records ------------------------------------------------------ */
+
+static enum ws_status
+kv_key_ok(const char *key)
+{
+	size_t n = strlen(key);
+
+	return n == 0 || n > STORE_KV_KEY_MAX ? WS_ERR_INVALID : WS_OK;
+}
+
+enum ws_status
+store_kv_get(struct store_txn *t, const char *key, struct buf *out,
+    bool for_update)
+{
+	DB *db = t->s->db[DBI_SHOP];
+	enum ws_status st;
+	DBT k, d;
+	int ret;
+
+	buf_reset(out);
+	if (kv_key_ok(key) != WS_OK)
+		return WS_ERR_INVALID;
+	if ((st = buf_reserve(out, STORE_KV_DATA_MAX)) != WS_OK)
+		return st;
+	dbt_in(&k, key, strlen(key));
+	dbt_out(&d, out->data, STORE_KV_DATA_MAX);
+	ret = db->get(db, t->txn, &k, &d, for_update ? DB_RMW : 0);
+	if (ret != 0)
+		return map_ret(t, ret);
+	out->len = d.size;
+	out->data[out->len] = '\0';
+	return WS_OK;
+}
+
+enum ws_status
+store_kv_put(struct store_txn *t, const char *key, const void *data,
+    size_t len)
+{
+	DB *db = t->s->db[DBI_SHOP];
+	DBT k, d;
+
+	if (kv_key_ok(key) != WS_OK)
+		return WS_ERR_INVALID;
+	if (len > STORE_KV_DATA_MAX)
+		return WS_ERR_LIMIT;
+	dbt_in(&k, key, strlen(key));
+	dbt_in(&d, data, len);
+	return map_ret(t, db->put(db, t->txn, &k, &d, 0));
+}
+
+enum ws_status
+store_kv_del(struct store_txn *t, const char *key)
+{
+	DB *db = t->s->db[DBI_SHOP];
+	DBT k;
+	int ret;
+
+	if (kv_key_ok(key) != WS_OK)
+		return WS_ERR_INVALID;
+	dbt_in(&k, key, strlen(key));
+	ret = db->del(db, t->txn, &k, 0);
+	return ret == DB_NOTFOUND ? WS_ERR_NOTFOUND : map_ret(t, ret);
+}
+
+struct kv_walk {
+	store_kv_fn	 fn;
+	void		*arg;
+};
+
+static enum ws_status
+kv_walk_one(const DBT *k, const DBT *d, void *arg)
+{
+	struct kv_walk *w = arg;
+	char key[STORE_KV_KEY_MAX + 1];
+
+	if (k->size > STORE_KV_KEY_MAX)
+		return WS_ERR_DB;
+	memcpy(key, k->data, k->size);
+	key[k->size] = '\0';
+	return w->fn(key, d->data, d->size, w->arg);
+}
+
+enum ws_status
+store_kv_each(struct store_txn *t, const char *prefix, store_kv_fn fn,
+    void *arg)
+{
+	struct kv_walk w = { fn, arg };
+
+	return walk_prefix(t, t->s->db[DBI_SHOP], prefix, strlen(prefix),
+	    kv_walk_one, &w);
 }

@@ -23,6 +23,8 @@
  *   ledger    code NUL seq(8, big-endian) -> ledger entry
  *   holds     code NUL holder -> reservation / activation
  *   usage     code NUL customer -> uses by that customer
+ *   shop      "kind:id" -> a record of the shop (sessions, orders,
+ *             attempt counters); opaque bytes to the store
  */
 #ifndef WS_STORE_H
 #define WS_STORE_H
@@ -186,5 +188,22 @@ enum ws_status	store_voucher_scan(struct store *s, const char *after,
 typedef enum ws_status (*store_charge_fn)(const struct charge *c, void *arg);
 enum ws_status	store_charge_each(struct store *s, store_charge_fn fn,
 		    void *arg);
+
+/* --- the shop's records (shop.db) ----------------------------------------- */
+#define STORE_KV_KEY_MAX	128
+#define STORE_KV_DATA_MAX	8192u	/* the page walk buffer of store.c */
+
+/* out gets the record; WS_ERR_NOTFOUND if there is none. */
+enum ws_status	store_kv_get(struct store_txn *t, const char *key,
+		    struct buf *out, bool for_update);
+enum ws_status	store_kv_put(struct store_txn *t, const char *key,
+		    const void *data, size_t len);
+/* WS_ERR_NOTFOUND if there was none. */
+enum ws_status	store_kv_del(struct store_txn *t, const char *key);
+typedef enum ws_status (*store_kv_fn)(const char *key, const void *data,
+		    size_t len, void *arg);
+/* Every record whose key starts with prefix, in key order. */
+enum ws_status	store_kv_each(struct store_txn *t, const char *prefix,
+		    store_kv_fn fn, void *arg);
 
 #endif

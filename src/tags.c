@@ -717,6 +717,306 @@ s_multi_allowed(struct tag_env *e, struct tval *o)
 	val_bool(o, env_conf(e)->multi_voucher_allow == CONF_MULTI_YES);
 }
 
+/* --- the shop's own data (catalog, payment, customer, order) ------------------ */
+
+static const struct tmpl_shop *
+env_shop(const struct tag_env *e)
+{
+	return e->data != NULL ? e->data->shop : NULL;
+}
+
+static void
+i_vat(struct tag_env *e, struct tval *o)
+{
+	if (e->line == NULL)
+		val_none(o);
+	else
+		val_int(o, TVAL_PERCENT, e->line->vat_bp);
+}
+
+static void
+i_gift(struct tag_env *e, struct tval *o)
+{
+	if (e->line == NULL)
+		val_none(o);
+	else
+		val_bool(o, e->line->gift);
+}
+
+BASKET_MONEY(shipping, false)
+BASKET_MONEY(payment_fee, true)
+
+static void
+b_has_gift(struct tag_env *e, struct tval *o)
+{
+	const struct tmpl_basket *b = env_basket(e);
+
+	if (b == NULL)
+		val_none(o);
+	else
+		val_bool(o, b->has_gift);
+}
+
+static void
+x_rate(struct tag_env *e, struct tval *o)
+{
+	if (e->tax == NULL)
+		val_none(o);
+	else
+		val_int(o, TVAL_PERCENT, e->tax->rate_bp);
+}
+
+static void
+x_gross(struct tag_env *e, struct tval *o)
+{
+	if (e->tax == NULL)
+		val_none(o);
+	else
+		val_money(o, e->tax->gross, env_currency(e));
+}
+
+static void
+x_amount(struct tag_env *e, struct tval *o)
+{
+	if (e->tax == NULL)
+		val_none(o);
+	else
+		val_money(o, e->tax->tax, env_currency(e));
+}
+
+static void
+p_id(struct tag_env *e, struct tval *o)
+{
+	val_cstr(o, e->product != NULL ? e->product->id : NULL);
+}
+
+static void
+p_name(struct tag_env *e, struct tval *o)
+{
+	val_cstr(o, e->product != NULL ? e->product->name : NULL);
+}
+
+static void
+p_price(struct tag_env *e, struct tval *o)
+{
+	if (e->product == NULL)
+		val_none(o);
+	else
+		val_money(o, e->product->price, env_conf(e)->currency);
+}
+
+static void
+p_vat(struct tag_env *e, struct tval *o)
+{
+	if (e->product == NULL)
+		val_none(o);
+	else
+		val_int(o, TVAL_PERCENT, e->product->vat_bp);
+}
+
+static void
+p_eligible(struct tag_env *e, struct tval *o)
+{
+	if (e->product == NULL)
+		val_none(o);
+	else
+		val_bool(o, e->product->eligible);
+}
+
+static void
+p_gift(struct tag_env *e, struct tval *o)
+{
+	if (e->product == NULL)
+		val_none(o);
+	else
+		val_bool(o, e->product->gift);
+}
+
+static void
+pm_name(struct tag_env *e, struct tval *o)
+{
+	val_cstr(o, e->payment != NULL ? e->payment->name : NULL);
+}
+
+static void
+pm_label(struct tag_env *e, struct tval *o)
+{
+	val_cstr(o, e->payment != NULL ? e->payment->label : NULL);
+}
+
+static void
+pm_fee(struct tag_env *e, struct tval *o)
+{
+	if (e->payment == NULL || e->payment->fee == 0)
+		val_none(o);
+	else
+		val_money(o, e->payment->fee, env_conf(e)->currency);
+}
+
+static void
+pm_selected(struct tag_env *e, struct tval *o)
+{
+	if (e->payment == NULL)
+		val_none(o);
+	else
+		val_bool(o, e->payment->selected);
+}
+
+static void
+pm_allowed(struct tag_env *e, struct tval *o)
+{
+	if (e->payment == NULL)
+		val_none(o);
+	else
+		val_bool(o, e->payment->allowed);
+}
+
+static void
+c_logged_in(struct tag_env *e, struct tval *o)
+{
+	const struct tmpl_shop *sh = env_shop(e);
+
+	val_bool(o, sh != NULL && sh->customer_login != NULL);
+}
+
+static void
+c_login(struct tag_env *e, struct tval *o)
+{
+	const struct tmpl_shop *sh = env_shop(e);
+
+	val_cstr(o, sh != NULL ? sh->customer_login : NULL);
+}
+
+static void
+c_name(struct tag_env *e, struct tval *o)
+{
+	const struct tmpl_shop *sh = env_shop(e);
+
+	val_cstr(o, sh != NULL && sh->customer_login != NULL ?
+	    sh->customer_name : NULL);
+}
+
+static void
+c_new(struct tag_env *e, struct tval *o)
+{
+	const struct tmpl_shop *sh = env_shop(e);
+
+	val_bool(o, sh != NULL && sh->customer_login != NULL &&
+	    sh->customer_is_new);
+}
+
+static void
+m_notice(struct tag_env *e, struct tval *o)
+{
+	const struct tmpl_shop *sh = env_shop(e);
+
+	val_cstr(o, sh != NULL && sh->notice != NULL && sh->notice[0] != '\0' ?
+	    sh->notice : NULL);
+}
+
+static void
+m_login_failed(struct tag_env *e, struct tval *o)
+{
+	const struct tmpl_shop *sh = env_shop(e);
+
+	val_bool(o, sh != NULL && sh->login_failed);
+}
+
+static const struct tmpl_order *
+env_order(const struct tag_env *e)
+{
+	const struct tmpl_shop *sh = env_shop(e);
+
+	return sh != NULL ? sh->order : NULL;
+}
+
+static void
+o_exists(struct tag_env *e, struct tval *o)
+{
+	val_bool(o, env_order(e) != NULL);
+}
+
+static void
+o_number(struct tag_env *e, struct tval *o)
+{
+	const struct tmpl_order *od = env_order(e);
+
+	val_cstr(o, od != NULL ? od->number : NULL);
+}
+
+#define ORDER_MONEY(field, zero_unset)					\
+static void								\
+o_##field(struct tag_env *e, struct tval *o)				\
+{									\
+	const struct tmpl_order *od = env_order(e);			\
+									\
+	if (od == NULL || ((zero_unset) && od->field == 0))		\
+		val_none(o);						\
+	else								\
+		val_money(o, od->field, env_conf(e)->currency);		\
+}
+
+ORDER_MONEY(total, false)
+ORDER_MONEY(paid_by_vouchers, true)
+ORDER_MONEY(due, false)
+
+static void
+o_payment(struct tag_env *e, struct tval *o)
+{
+	const struct tmpl_order *od = env_order(e);
+
+	val_cstr(o, od != NULL && od->payment_label != NULL &&
+	    od->payment_label[0] != '\0' ? od->payment_label : NULL);
+}
+
+static void
+o_awaiting(struct tag_env *e, struct tval *o)
+{
+	const struct tmpl_order *od = env_order(e);
+
+	val_bool(o, od != NULL && od->awaiting_payment);
+}
+
+static void
+o_has_gift(struct tag_env *e, struct tval *o)
+{
+	const struct tmpl_order *od = env_order(e);
+
+	val_bool(o, od != NULL && od->has_gift);
+}
+
+static void
+o_mail_to(struct tag_env *e, struct tval *o)
+{
+	const struct tmpl_order *od = env_order(e);
+
+	val_cstr(o, od != NULL ? od->mail_to : NULL);
+}
+
+static void
+v_not_applicable(struct tag_env *e, struct tval *o)
+{
+	const struct tmpl_voucher *tv = env_voucher(e);
+
+	if (tv == NULL || tv->reason == 0)
+		val_none(o);
+	else
+		val_int(o, TVAL_INT, tv->reason);
+}
+
+static void
+v_not_applicable_text(struct tag_env *e, struct tval *o)
+{
+	const struct tmpl_voucher *tv = env_voucher(e);
+	const struct voucher_conf *c = env_conf(e);
+
+	if (tv == NULL || tv->reason == 0)
+		val_none(o);
+	else
+		val_field(o, c->text_not_applicable,
+		    sizeof(c->text_not_applicable));
+}
+
 /* --- the table ------------------------------------------------------------------ */
 
 #define T_YESNO		"yes/no"
@@ -740,6 +1040,15 @@ s_multi_allowed(struct tag_env *e, struct tval *o)
 	    0, get, doc, type }
 #define STAG(name, get, type, doc)					\
 	{ "SHOP-" name, TAG_VALUE, TAG_SCOPE_ANY, TAG_FAMILY_SHOP,	\
+	    0, get, doc, type }
+#define XTAG(name, get, type, doc)					\
+	{ "BASKET-" name, TAG_VALUE, TAG_SCOPE_TAX, TAG_FAMILY_BASKET,	\
+	    0, get, doc, type }
+#define PTAG(name, get, type, doc)					\
+	{ "SHOP-" name, TAG_VALUE, TAG_SCOPE_PRODUCT, TAG_FAMILY_SHOP,	\
+	    0, get, doc, type }
+#define QTAG(name, get, type, doc)					\
+	{ "SHOP-" name, TAG_VALUE, TAG_SCOPE_PAYMENT, TAG_FAMILY_SHOP,	\
 	    0, get, doc, type }
 #define MTAG(name, get, type, doc)					\
 	{ "MSG-" name, TAG_VALUE, TAG_SCOPE_ANY, TAG_FAMILY_MSG,	\
@@ -773,26 +1082,54 @@ static const struct tag tags[] = {
 	    "Quantity ordered."),
 	ITAG("Item_UnitPrice", i_unit_price, T_MONEY,
 	    "Price of one piece."),
+	ITAG("Item_VAT", i_vat, "percent",
+	    "VAT rate of the line's product."),
 	ITAG("Item_isEligible", i_eligible, T_YESNO,
 	    "Set when promotional vouchers apply to this product (not set for "
 	    "e.g. fixed-price books)."),
-	{ "BASKET-Items", TAG_LOOP, TAG_SCOPE_ANY, TAG_FAMILY_BASKET, 0, NULL,
+	ITAG("Item_isGift", i_gift, T_YESNO,
+	    "Set when the line is a gift voucher for sale."),
+	{ "BASKET-Items", TAG_LOOP, TAG_SCOPE_LINE, TAG_FAMILY_BASKET, 0, NULL,
 	    "Repeats its body once per basket line; the BASKET-Item_ tags "
 	    "read that line.", NULL },
 	BTAG("PaidByVouchers", b_paid_by_vouchers, T_MONEY,
 	    "Amount paid with value (gift) vouchers; not set when there is "
 	    "none."),
+	BTAG("PaymentFee", b_payment_fee, T_MONEY,
+	    "Fee of the chosen payment method (part of BASKET-ExtraCosts); not "
+	    "set when there is none or nothing is left to pay."),
 	BTAG("PaymentNeeded", b_payment_needed, T_YESNO,
 	    "Set when something is left to pay; not set when vouchers cover "
 	    "the whole order (then no payment method is offered)."),
+	BTAG("Shipping", b_shipping, T_MONEY,
+	    "Shipping costs (part of BASKET-ExtraCosts)."),
 	BTAG("Subtotal", b_subtotal, T_MONEY,
 	    "Sum of all lines before extra costs and vouchers."),
+	XTAG("Tax_Amount", x_amount, T_MONEY,
+	    "VAT contained in the rate's gross amount."),
+	XTAG("Tax_Gross", x_gross, T_MONEY,
+	    "Gross amount of the rate after promotional discounts (value "
+	    "vouchers are a payment and do not reduce it)."),
+	XTAG("Tax_Rate", x_rate, "percent",
+	    "The VAT rate of this group."),
+	{ "BASKET-Taxes", TAG_LOOP, TAG_SCOPE_TAX, TAG_FAMILY_BASKET, 0, NULL,
+	    "Repeats its body once per VAT rate in the basket, lowest rate "
+	    "first; the BASKET-Tax_ tags read that rate.", NULL },
 	BTAG("Total", b_total, T_MONEY,
 	    "Order total after promotional discounts, extra costs included."),
 	BTAG("VoucherCount", b_voucher_count, T_NUMBER,
 	    "Number of vouchers active in the basket."),
+	BTAG("hasGiftProducts", b_has_gift, T_YESNO,
+	    "Set when the basket holds a gift voucher for sale (then no "
+	    "voucher can be redeemed, reason 24, and only online payment "
+	    "methods are allowed)."),
 	BTAG("isEmpty", b_is_empty, T_YESNO,
 	    "Set when the basket has no lines."),
+	MTAG("Login_failed", m_login_failed, T_YESNO,
+	    "Set on the page after a failed login."),
+	MTAG("Shop_notice", m_notice, T_TEXT,
+	    "A one-time message of the last action (a product was added, a "
+	    "voucher was dropped because it no longer applies, ...)."),
 	MTAG("Voucher_error", m_error, T_NUMBER,
 	    "Reason number why the last voucher action failed (1 to 28, "
 	    "listed in shop.config(5)); not set when it did not fail. With "
@@ -807,9 +1144,68 @@ static const struct tag tags[] = {
 	STAG("CSRF_token", s_csrf_token, T_TEXT,
 	    "The CSRF token of the session, for forms built by hand (field "
 	    "name csrf)."),
+	STAG("Customer_Login", c_login, T_TEXT,
+	    "Login of the logged-in customer; not set for guests."),
+	STAG("Customer_Name", c_name, T_TEXT,
+	    "Name of the logged-in customer."),
+	STAG("Customer_isLoggedIn", c_logged_in, T_YESNO,
+	    "Set when a customer is logged in."),
+	STAG("Customer_isNew", c_new, T_YESNO,
+	    "Set when the logged-in customer counts as new "
+	    "(NewCustomerDefinition)."),
 	STAG("MultiVoucher_isAllowed", s_multi_allowed, T_YESNO,
 	    "Set when several vouchers per order are allowed "
 	    "(MultiVoucher-Allow = yes)."),
+	STAG("Order_Due", o_due, T_MONEY,
+	    "What the order placed last leaves to pay."),
+	STAG("Order_Exists", o_exists, T_YESNO,
+	    "Set when the session has placed an order (ws_order_done.htm)."),
+	STAG("Order_MailTo", o_mail_to, T_TEXT,
+	    "Address the order confirmation went to."),
+	STAG("Order_Number", o_number, T_TEXT,
+	    "Number of the order placed last."),
+	STAG("Order_PaidByVouchers", o_paid_by_vouchers, T_MONEY,
+	    "Part of that order paid with value vouchers; not set when none."),
+	STAG("Order_PaymentLabel", o_payment, T_TEXT,
+	    "Payment method of that order; not set when vouchers covered it."),
+	STAG("Order_Total", o_total, T_MONEY,
+	    "Total of that order."),
+	STAG("Order_hasGiftVouchers", o_has_gift, T_YESNO,
+	    "Set when that order bought gift vouchers (their codes come by "
+	    "mail after the payment is confirmed)."),
+	STAG("Order_isAwaitingPayment", o_awaiting, T_YESNO,
+	    "Set while the payment provider has not yet confirmed the "
+	    "payment of that order."),
+	{ "SHOP-PaymentMethods", TAG_LOOP, TAG_SCOPE_PAYMENT, TAG_FAMILY_SHOP,
+	    0, NULL, "Repeats its body once per payment method; the "
+	    "SHOP-Payment_ tags read that method.", NULL },
+	QTAG("Payment_Fee", pm_fee, T_MONEY,
+	    "Fee of the method; not set when there is none."),
+	QTAG("Payment_Label", pm_label, T_TEXT,
+	    "Name of the method for visitors (\"Rechnung\")."),
+	QTAG("Payment_Name", pm_name, T_TEXT,
+	    "Name of the method for the form (\"invoice\"): the value of the "
+	    "field payment."),
+	QTAG("Payment_isAllowed", pm_allowed, T_YESNO,
+	    "Set when the method may pay for this basket (gift vouchers only "
+	    "with GiftVoucher-PaymentMethods)."),
+	QTAG("Payment_isSelected", pm_selected, T_YESNO,
+	    "Set for the method chosen last."),
+	PTAG("Product_ID", p_id, T_TEXT,
+	    "Product number: the value of the field product."),
+	PTAG("Product_Name", p_name, T_TEXT,
+	    "Product name."),
+	PTAG("Product_Price", p_price, T_MONEY,
+	    "Price of one piece."),
+	PTAG("Product_VAT", p_vat, "percent",
+	    "VAT rate of the product."),
+	PTAG("Product_isEligible", p_eligible, T_YESNO,
+	    "Set when promotional vouchers apply to the product."),
+	PTAG("Product_isGift", p_gift, T_YESNO,
+	    "Set for a gift voucher for sale."),
+	{ "SHOP-Products", TAG_LOOP, TAG_SCOPE_PRODUCT, TAG_FAMILY_SHOP, 0,
+	    NULL, "Repeats its body once per product of the catalog; the "
+	    "SHOP-Product_ tags read that product.", NULL },
 	STAG("VoucherInput_isBasket", s_input_basket, T_YESNO,
 	    "Set when the code input belongs on the basket page "
 	    "(VoucherInputLocation = basket)."),
@@ -862,10 +1258,17 @@ static const struct tag tags[] = {
 	VTAG("MinOrderValue", v_min_order, T_MONEY,
 	    "Minimum order value for the voucher; not set when there is "
 	    "none."),
-	{ "VOUCHER-MultiVoucher", TAG_LOOP, TAG_SCOPE_ANY, TAG_FAMILY_VOUCHER,
+	{ "VOUCHER-MultiVoucher", TAG_LOOP, TAG_SCOPE_VOUCHER, TAG_FAMILY_VOUCHER,
 	    0, NULL, "Repeats its body once per voucher active in the basket, "
 	    "promotional vouchers first; its body may use the VOUCHER- data "
 	    "tags.", NULL },
+	VTAG("NotApplicable", v_not_applicable, T_NUMBER,
+	    "In the basket: reason number (as MSG-Voucher_error) why the "
+	    "voucher takes nothing from the basket as it is now; not set "
+	    "while it applies."),
+	VTAG("NotApplicable_Text", v_not_applicable_text, T_TEXT,
+	    "The VoucherNotApplicable text of <Voucher-Txt> when "
+	    "VOUCHER-NotApplicable is set."),
 	VTAG("Number", v_number, T_TEXT,
 	    "The voucher number (code)."),
 	VTAG("Reserved", v_reserved, T_YESNO,
@@ -1100,6 +1503,9 @@ static const char *const scope_words[TAG_SCOPE__MAX] = {
 	[TAG_SCOPE_ANY] = "anywhere",
 	[TAG_SCOPE_VOUCHER] = "in a voucher context",
 	[TAG_SCOPE_LINE] = "in @BASKET-Items",
+	[TAG_SCOPE_TAX] = "in @BASKET-Taxes",
+	[TAG_SCOPE_PRODUCT] = "in @SHOP-Products",
+	[TAG_SCOPE_PAYMENT] = "in @SHOP-PaymentMethods",
 };
 
 /*
@@ -1152,7 +1558,8 @@ md_row(struct buf *out, const struct tag *t)
 		st = buf_append_str(out, t->name);
 	if (st == WS_OK)
 		st = buf_printf(out, "` | %s | %s | ", kind_words[t->kind],
-		    scope_words[t->scope]);
+		    scope_words[t->kind == TAG_LOOP ? TAG_SCOPE_ANY :
+		    t->scope]);
 	if (st == WS_OK)
 		st = md_cell(out, t->type_doc != NULL ? t->type_doc : "-");
 	if (st == WS_OK)

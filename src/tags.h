@@ -33,6 +33,7 @@ struct tmpl_voucher {
 	char		 charge_creator[VOUCHER_ACTOR_MAX + 1];
 	char		 charge_label[VOUCHER_LABEL_MAX + 1];
 	int64_t		 deduction;	/* in a basket: cents it takes */
+	unsigned	 reason;	/* in a basket: why it takes nothing */
 };
 
 /* One basket line. */
@@ -44,6 +45,60 @@ struct tmpl_line {
 	int64_t		 line_price;	/* cents */
 	bool		 eligible;	/* promotional vouchers apply */
 	int64_t		 discount;	/* promotional discount on the line */
+	unsigned	 vat_bp;	/* VAT rate, 1900 = 19 % */
+	bool		 gift;		/* a gift voucher for sale */
+};
+
+/* One VAT rate of the basket. */
+struct tmpl_tax {
+	unsigned	 rate_bp;
+	int64_t		 gross;
+	int64_t		 tax;
+};
+
+/* A product of the catalog (SHOP-Products). */
+struct tmpl_product {
+	const char	*id;
+	const char	*name;
+	int64_t		 price;
+	unsigned	 vat_bp;
+	bool		 eligible;
+	bool		 gift;
+};
+
+/* A payment method (SHOP-PaymentMethods). */
+struct tmpl_payment {
+	const char	*name;		/* "paypal" */
+	const char	*label;		/* "PayPal" */
+	int64_t		 fee;
+	bool		 selected;
+	bool		 allowed;	/* e.g. not for gift vouchers */
+};
+
+/* The order just placed (ws_order_done.htm). */
+struct tmpl_order {
+	const char	*number;
+	int64_t		 total;
+	int64_t		 paid_by_vouchers;
+	int64_t		 due;
+	const char	*payment_label;	/* "" when nothing was due */
+	bool		 awaiting_payment;	/* gift vouchers: not yet paid */
+	bool		 has_gift;
+	const char	*mail_to;
+};
+
+/* Shop-wide data of a page; any pointer may be NULL. */
+struct tmpl_shop {
+	const struct tmpl_product	*products;
+	size_t				 nproducts;
+	const struct tmpl_payment	*payments;
+	size_t				 npayments;
+	const char			*customer_login;	/* NULL: guest */
+	const char			*customer_name;
+	bool				 customer_is_new;
+	const char			*notice;	/* one-shot message */
+	bool				 login_failed;
+	const struct tmpl_order		*order;
 };
 
 struct tmpl_basket {
@@ -57,6 +112,11 @@ struct tmpl_basket {
 	int64_t				 total;		/* after discounts */
 	int64_t				 paid_by_vouchers; /* value vouchers */
 	int64_t				 due;		/* still to pay */
+	int64_t				 shipping;
+	int64_t				 payment_fee;
+	bool				 has_gift;	/* gift products */
+	const struct tmpl_tax		*taxes;
+	size_t				 ntaxes;
 	char				 currency[4];
 };
 
@@ -73,6 +133,7 @@ struct tmpl_data {
 	const char			*voucher_field;	/* input name */
 	tmpl_load_fn			 load_voucher;	/* NULL: none */
 	void				*load_arg;
+	const struct tmpl_shop		*shop;		/* NULL: none */
 };
 
 /* Where a tag may stand. */
@@ -80,6 +141,9 @@ enum tag_scope {
 	TAG_SCOPE_ANY,		/* anywhere */
 	TAG_SCOPE_VOUCHER,	/* inside LoadData(...) or @VOUCHER-MultiVoucher */
 	TAG_SCOPE_LINE,		/* inside @BASKET-Items */
+	TAG_SCOPE_TAX,		/* inside @BASKET-Taxes */
+	TAG_SCOPE_PRODUCT,	/* inside @SHOP-Products */
+	TAG_SCOPE_PAYMENT,	/* inside @SHOP-PaymentMethods */
 	TAG_SCOPE__MAX
 };
 
@@ -131,6 +195,9 @@ struct tag_env {
 	const struct tmpl_data		*data;
 	const struct tmpl_voucher	*voucher;	/* NULL outside scope */
 	const struct tmpl_line		*line;		/* NULL outside scope */
+	const struct tmpl_tax		*tax;
+	const struct tmpl_product	*product;
+	const struct tmpl_payment	*payment;
 	char				 scratch[TAGS_TEXT_MAX];
 };
 
@@ -142,7 +209,8 @@ typedef void (*tag_get_fn)(struct tag_env *env, struct tval *out);
 struct tag {
 	const char		*name;
 	enum tag_kind		 kind;
-	enum tag_scope		 scope;	/* where it may stand */
+	/* where it may stand; for a loop: the scope it opens */
+	enum tag_scope		 scope;
 	enum tag_family		 family;
 	unsigned		 flags;
 	tag_get_fn		 get;	/* VALUE */

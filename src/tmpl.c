@@ -231,26 +231,33 @@ in_scope(const struct parser *p, enum tag_scope scope)
 	for (k = 0; k < p->depth; k++) {
 		const struct tag *tg = p->stack[k].tag;
 
-		if (scope == TAG_SCOPE_VOUCHER && (tg->kind == TAG_CONTEXT ||
-		    (tg->kind == TAG_LOOP && tg->family == TAG_FAMILY_VOUCHER)))
+		/* a loop opens the scope its table entry names */
+		if (tg->kind == TAG_LOOP && tg->scope == scope)
 			return true;
-		if (scope == TAG_SCOPE_LINE && tg->kind == TAG_LOOP &&
-		    tg->family == TAG_FAMILY_BASKET)
+		if (scope == TAG_SCOPE_VOUCHER && tg->kind == TAG_CONTEXT)
 			return true;
 	}
 	return false;
 }
+
+static const char *const scope_where[TAG_SCOPE__MAX] = {
+	[TAG_SCOPE_ANY] = "anywhere",
+	[TAG_SCOPE_VOUCHER] = "inside a {VOUCHER-LoadData(...)} block or a "
+	    "{@VOUCHER-MultiVoucher} loop",
+	[TAG_SCOPE_LINE] = "inside a {@BASKET-Items} loop",
+	[TAG_SCOPE_TAX] = "inside a {@BASKET-Taxes} loop",
+	[TAG_SCOPE_PRODUCT] = "inside a {@SHOP-Products} loop",
+	[TAG_SCOPE_PAYMENT] = "inside a {@SHOP-PaymentMethods} loop",
+};
 
 /* Scope and family rules every use of a tag must keep. */
 static void
 check_use(struct parser *p, const struct tag *tg, size_t at, size_t n,
     uint32_t line, uint32_t col)
 {
-	if (!in_scope(p, tg->scope))
+	if (tg->kind != TAG_LOOP && !in_scope(p, tg->scope))
 		perr(p, line, col, at, n, "%s is only valid %s", tg->name,
-		    tg->scope == TAG_SCOPE_VOUCHER ? "inside a "
-		    "{VOUCHER-LoadData(...)} block or a {@VOUCHER-MultiVoucher} "
-		    "loop" : "inside a {@BASKET-Items} loop");
+		    scope_where[tg->scope]);
 	if (tg->flags & TAG_F_NEUTRAL)
 		return;
 	if (tg->family == TAG_FAMILY_VOUCHER) {
@@ -871,22 +878,47 @@ render_loop(struct render *r, const struct node *nd,
     const struct tag_env *env)
 {
 	const struct tmpl_basket *b = r->data->basket;
+	const struct tmpl_shop *shop = r->data->shop;
 	struct tag_env e = *env;
 	enum ws_status st = WS_OK;
 	size_t i;
 
-	if (b == NULL)
-		return WS_OK;
-	if (nd->tag->family == TAG_FAMILY_VOUCHER) {
-		for (i = 0; i < b->nvouchers && st == WS_OK; i++) {
+	switch (nd->tag->scope) {
+	case TAG_SCOPE_VOUCHER:
+		for (i = 0; b != NULL && i < b->nvouchers && st == WS_OK; i++) {
 			e.voucher = &b->vouchers[i];
 			st = render_list(r, nd->child, &e);
 		}
-	} else {
-		for (i = 0; i < b->nlines && st == WS_OK; i++) {
+		break;
+	case TAG_SCOPE_LINE:
+		for (i = 0; b != NULL && i < b->nlines && st == WS_OK; i++) {
 			e.line = &b->lines[i];
 			st = render_list(r, nd->child, &e);
 		}
+		break;
+	case TAG_SCOPE_TAX:
+		for (i = 0; b != NULL && i < b->ntaxes && st == WS_OK; i++) {
+			e.tax = &b->taxes[i];
+			st = render_list(r, nd->child, &e);
+		}
+		break;
+	case TAG_SCOPE_PRODUCT:
+		for (i = 0; shop != NULL && i < shop->nproducts &&
+		    st == WS_OK; i++) {
+			e.product = &shop->products[i];
+			st = render_list(r, nd->child, &e);
+		}
+		break;
+	case TAG_SCOPE_PAYMENT:
+		for (i = 0; shop != NULL && i < shop->npayments &&
+		    st == WS_OK; i++) {
+			e.payment = &shop->payments[i];
+			st = render_list(r, nd->child, &e);
+		}
+		break;
+	case TAG_SCOPE_ANY:
+	case TAG_SCOPE__MAX:
+		break;
 	}
 	return st;
 }

@@ -175,8 +175,8 @@ if cmp -s "$tmp/s.body" "$tmp/s3.body"; then ok "/shop is ws_start.htm"; else ba
 get n "$base/shop/nope.htm"
 status 404 "GET /shop/nope.htm" n
 
-get p -X POST --data 'x=1' "$base/shop/ws_start.htm"
-status 405 "POST /shop/ws_start.htm" p
+get p -X DELETE "$base/shop/ws_start.htm"
+status 405 "DELETE /shop/ws_start.htm" p
 head_has p '^Allow: .*GET' "405 has wsvoucher.fcgi's Allow header"
 
 head -c 100000 /dev/zero | tr '\0' x >"$tmp/big"

@@ -131,8 +131,8 @@ esac
 get u "$base/shop/WS_START.htm"
 status 404 "GET /shop/WS_START.htm (upper case)" u
 
-get p -X POST --data 'x=1' "$base/shop/ws_start.htm"
-status 405 "POST /shop/ws_start.htm" p
+get p -X DELETE "$base/shop/ws_start.htm"
+status 405 "DELETE /shop/ws_start.htm" p
 head_has p '^Allow: .*GET' "405 has an Allow header with GET"
 
 get h -I "$base/shop/t_voucher.htm"
