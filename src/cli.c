@@ -5,6 +5,7 @@
  * and exits 0 on success, 1 on a problem it reports (bad input, refused
  * rule, store trouble) and 2 on a usage error.
  */
+#include <crypt.h>
 #include <errno.h>
 #include <signal.h>
 #include <time.h>
@@ -21,6 +22,7 @@
 #include "cli_out.h"
 #include "clock.h"
 #include "codegen.h"
+#include "shopconf.h"
 #include "conf.h"
 #include "io.h"
 #include "num.h"
@@ -71,6 +73,8 @@ usage(FILE *fp)
 "                               processes, checkpoints, expired holds\n"
 "  lint FILE...                 check templates, print every problem\n"
 "  tags                         print the tag reference (doc/tags.md)\n"
+"  passwd                       read a password on standard input, print\n"
+"                               its hash for <Shop-Customers>\n"
 "  demo                         a store in a temporary folder with one\n"
 "                               charge of every type, shown\n"
 "See wsvoucher(1).\n", fp);
@@ -236,6 +240,7 @@ static int
 cmd_check_config(struct cli *c, int argc, char **argv)
 {
 	struct voucher_conf conf;
+	struct shop_conf *shop = NULL;
 	struct diags d;
 	struct codegen *g = NULL;
 	struct buf err = BUF_INIT;
@@ -247,7 +252,8 @@ cmd_check_config(struct cli *c, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	diags_init(&d);
-	if (conf_load(argv[1], &conf, &d) != WS_OK) {
+	if (conf_load(argv[1], &conf, &d) != WS_OK ||
+	    shopconf_load(argv[1], &conf, &shop, &d) != WS_OK) {
 		diags_print(&d, stdout);
 		rc = EXIT_PROBLEM;
 	} else if (codegen_new(&conf, &g, &err) != WS_OK) {
@@ -257,8 +263,52 @@ cmd_check_config(struct cli *c, int argc, char **argv)
 		printf("OK\n");
 	}
 	codegen_free(g);
+	free(shop);
 	buf_free(&err);
 	diags_free(&d);
+	return rc;
+}
+
+/*
+ * passwd: the crypt(3) hash (yescrypt, a fresh salt) of the password on
+ * the first line of standard input, for a <Shop-Customers> entry.
+ */
+static int
+cmd_passwd(int argc)
+{
+	char pw[256], salt[CRYPT_GENSALT_OUTPUT_SIZE];
+	struct crypt_data *cd;
+	const char *h;
+	size_t n;
+	int rc = 0;
+
+	if (argc != 1) {
+		problem("usage: wsvoucher passwd < password-file");
+		return EXIT_USAGE;
+	}
+	if (fgets(pw, sizeof(pw), stdin) == NULL) {
+		problem("passwd: no password on standard input");
+		return EXIT_PROBLEM;
+	}
+	n = strcspn(pw, "\r\n");
+	pw[n] = '\0';
+	if (n < 8 || n > 200) {
+		problem("passwd: a password of 8 to 200 bytes, please");
+		explicit_bzero(pw, sizeof(pw));
+		return EXIT_PROBLEM;
+	}
+	if ((cd = calloc(1, sizeof(*cd))) == NULL ||
+	    crypt_gensalt_rn("$y$", 0, NULL, 0, salt, sizeof(salt)) == NULL ||
+	    (h = crypt_r(pw, salt, cd)) == NULL || h[0] == '*') {
+		problem("passwd: cannot hash (libcrypt)");
+		rc = EXIT_PROBLEM;
+	} else {
+		printf("%s\n", h);
+	}
+	explicit_bzero(pw, sizeof(pw));
+	if (cd != NULL)
+		explicit_bzero(cd, sizeof(*cd));
+	free(cd);
 	return rc;
 }
 
@@ -1526,6 +1576,8 @@ main(int argc, char **argv)
 		return cmd_lint(argc, argv);
 	if (strcmp(cmd, "tags") == 0)
 		return cmd_tags(argc);
+	if (strcmp(cmd, "passwd") == 0)
+		return cmd_passwd(argc);
 	rc = load_config(&c);
 	if (rc != 0)
 		return rc;
