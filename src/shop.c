@@ -449,7 +449,11 @@ struct view {
 	size_t			 nlines;
 	struct voucher		 v[BASKET_VOUCHERS_MAX];
 	struct tmpl_voucher	 tv[BASKET_VOUCHERS_MAX];
+	bool			 own[BASKET_VOUCHERS_MAX];	/* live hold */
+	bool			 other[BASKET_VOUCHERS_MAX];	/* someone's */
 	size_t			 nv;
+	struct voucher		 use[BASKET_VOUCHERS_MAX];	/* computed */
+	size_t			 use_at[BASKET_VOUCHERS_MAX];
 	struct basket_out	 out;
 	struct tmpl_tax		 taxes[BASKET_RATES_MAX];
 	struct tmpl_basket	 tb;
@@ -473,11 +477,38 @@ hold_of_basket(const struct hold *h, void *arg)
 	return WS_OK;
 }
 
-/* Reads the basket's vouchers (inside a transaction of the caller's). */
+struct hold_look {
+	const char		*holder;
+	int64_t			 now;
+	bool			 own;
+	bool			 other;
+	struct tmpl_voucher	*tv;
+};
+
+static enum ws_status
+hold_look_one(const struct hold *h, void *arg)
+{
+	struct hold_look *l = arg;
+
+	if (h->expires <= l->now)
+		return WS_OK;
+	if (strcmp(h->holder, l->holder) == 0)
+		l->own = true;
+	else
+		l->other = true;
+	return hold_of_basket(h, l->tv);
+}
+
+/*
+ * Reads the basket's vouchers (inside a transaction of the caller's) and
+ * whose live holds are on them: a code whose reservation ran out and was
+ * then taken by another basket no longer belongs to this one (19).
+ */
 static enum ws_status
 vouchers_read(struct store_txn *t, const struct session *s, struct view *w,
     bool for_update)
 {
+	struct hold_look look;
 	enum ws_status st;
 	uint32_t i;
 
@@ -494,9 +525,15 @@ vouchers_read(struct store_txn *t, const struct session *s, struct view *w,
 			return st;
 		tv->exists = true;
 		tv->v = w->v[w->nv];
-		st = store_hold_each(t, s->codes[i], hold_of_basket, tv);
+		memset(&look, 0, sizeof(look));
+		look.holder = s->basket;
+		look.now = clock_now();
+		look.tv = tv;
+		st = store_hold_each(t, s->codes[i], hold_look_one, &look);
 		if (st != WS_OK)
 			return st;
+		w->own[w->nv] = look.own;
+		w->other[w->nv] = look.other;
 		w->nv++;
 	}
 	return WS_OK;
@@ -519,7 +556,7 @@ view_compute(const struct shop_env *e, const struct session *s,
 	struct basket_in in;
 	enum ws_status st;
 	int64_t goods = 0;
-	uint32_t i;
+	size_t i, k;
 
 	w->nlines = 0;
 	for (i = 0; i < s->nlines; i++) {
@@ -555,11 +592,31 @@ view_compute(const struct shop_env *e, const struct session *s,
 	in.shipping_vat_bp = e->shop->shipping_vat_bp;
 	pm = shopconf_payment(e->shop, s->payment);
 	in.payment_fee = pm != NULL ? pm->fee : 0;
-	in.vouchers = w->v;
-	in.nvouchers = w->nv;
-	st = basket_compute(&in, e->conf, &w->out);
-	if (st != WS_OK)
-		return st;
+	/* a code another basket holds now takes nothing from this one */
+	for (i = 0, k = 0; i < w->nv; i++) {
+		if (!w->own[i] && w->other[i])
+			continue;
+		w->use[k] = w->v[i];
+		w->use_at[k++] = i;
+	}
+	in.vouchers = w->use;
+	in.nvouchers = k;
+	{
+		struct basket_out o;
+
+		st = basket_compute(&in, e->conf, &o);
+		if (st != WS_OK)
+			return st;
+		w->out = o;
+		memset(w->out.deduction, 0, sizeof(w->out.deduction));
+		memset(w->out.reason, 0, sizeof(w->out.reason));
+		for (i = 0; i < w->nv; i++)
+			w->out.reason[i] = REASON_RESERVED_ELSEWHERE;
+		for (i = 0; i < k; i++) {
+			w->out.deduction[w->use_at[i]] = o.deduction[i];
+			w->out.reason[w->use_at[i]] = o.reason[i];
+		}
+	}
 	for (i = 0; i < w->nlines; i++) {
 		w->lines[i].line_price = w->out.line_price[i];
 		w->lines[i].discount = w->out.line_discount[i];
@@ -994,6 +1051,28 @@ count_failure(struct action_ctx *a)
 	return addr_failures(a->e, a->rq->remote_addr, true, &n);
 }
 
+struct own_arg {
+	const char	*code;
+	const char	*holder;
+	bool		 own;
+};
+
+static enum ws_status
+own_body(struct store_txn *t, void *arg)
+{
+	struct own_arg *a = arg;
+	struct hold h;
+	enum ws_status st;
+
+	a->own = false;
+	st = store_hold_get(t, a->code, a->holder, &h, false);
+	if (st == WS_ERR_NOTFOUND)
+		return WS_OK;
+	if (st == WS_OK)
+		a->own = h.expires > clock_now();
+	return st;
+}
+
 static void
 act_voucher_add(struct action_ctx *a)
 {
@@ -1012,6 +1091,7 @@ act_voucher_add(struct action_ctx *a)
 	int64_t now = clock_now();
 	bool is_new = false;
 	unsigned reason = 0;
+	int at;
 
 	/* the code input lives on one page only (VoucherInputLocation) */
 	if (strcmp(a->rq->page, e->conf->input_location ==
@@ -1062,8 +1142,21 @@ act_voucher_add(struct action_ctx *a)
 	default:
 		break;
 	}
-	if (reason == 0 && session_find_code(s, code) >= 0)
-		reason = REASON_ALREADY_IN_BASKET;
+	if (reason == 0 && (at = session_find_code(s, code)) >= 0) {
+		struct own_arg oa = { code, s->basket, false };
+
+		/* entered again after its reservation ran out: renew it */
+		st = store_read_run(e->store, own_body, &oa);
+		if (st != WS_OK) {
+			store_trouble(e, a->rs, st, "voucher_add");
+			a->done = true;
+			return;
+		}
+		if (oa.own)
+			reason = REASON_ALREADY_IN_BASKET;
+		else
+			session_drop_code(s, (unsigned)at);
+	}
 	if (reason == 0 && s->ncodes >= voucher_limit(e, c))
 		reason = voucher_limit(e, c) == 1 ? REASON_NOT_COMBINABLE :
 		    REASON_TOO_MANY;

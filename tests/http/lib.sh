@@ -74,11 +74,13 @@ pick_port() {
 	[ -n "$port" ] || fatal "a free port between $start and $((start + 49))"
 }
 
-# start_fcgi CONF TEMPLATES STORE: 2 workers, up within 10 s
+# start_fcgi CONF TEMPLATES STORE: 2 workers, up within 10 s; $FCGI_ARGS
+# (e.g. "--test-clock FILE") is passed on
 start_fcgi() {
 	sock="$tmp/fcgi.sock"
+	# shellcheck disable=SC2086
 	"$FCGI" --config "$1" --templates "$2" --socket "$sock" --workers 2 \
-	    --store "$3" >"$tmp/fcgi.out" 2>"$tmp/fcgi.log" &
+	    --store "$3" ${FCGI_ARGS:-} >"$tmp/fcgi.out" 2>>"$tmp/fcgi.log" &
 	fcgi_pid=$!
 	pids="$pids $fcgi_pid"
 	i=0
@@ -89,6 +91,42 @@ start_fcgi() {
 	done
 	[ -S "$sock" ] || fatal "wsvoucher.fcgi makes its socket within 10 s"
 	ok "wsvoucher.fcgi listens on $sock"
+}
+
+# start_lighttpd: lighttpd on a free port with /shop -> $sock and the
+# static folder $tmp/www; sets $port, $base, $lighttpd_pid
+start_lighttpd() {
+	mkdir -p "$tmp/www"
+	echo "static file" >"$tmp/www/static.txt"
+	pick_port
+	cat >"$tmp/lighttpd.conf" <<CONF
+server.bind = "127.0.0.1"
+server.port = $port
+server.document-root = "$tmp/www"
+server.errorlog = "$tmp/lighttpd.log"
+server.modules += ( "mod_fastcgi" )
+fastcgi.server = ( "/shop" => ((
+	"socket" => "$sock",
+	"check-local" => "disable"
+)) )
+CONF
+	lighttpd -D -f "$tmp/lighttpd.conf" >"$tmp/lighttpd.out" 2>&1 &
+	lighttpd_pid=$!
+	pids="$pids $lighttpd_pid"
+	base="http://127.0.0.1:$port"
+	i=0
+	while [ $i -lt 100 ]; do
+		if curl -s --max-time 2 -o "$tmp/static" "$base/static.txt" &&
+		    grep -q "static file" "$tmp/static"; then
+			ok "lighttpd serves on port $port"
+			return 0
+		fi
+		kill -0 "$lighttpd_pid" 2>/dev/null || break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	cat "$tmp/lighttpd.out" >>"$tmp/err"
+	fatal "lighttpd serves on port $port within 10 s"
 }
 
 # the shop every HTTP test serves

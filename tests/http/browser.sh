@@ -1,0 +1,386 @@
+#!/bin/sh
+# tests/http/browser.sh - a customer's way through the shop in headless
+# Chromium: start page, two products into the basket, a value voucher, the
+# amount due, checkout with invoice, the order number; screenshots of the
+# basket and the finished order.  The browser is driven through
+# chromedriver's W3C WebDriver HTTP API with curl, sed and base64 only.
+# Automake TESTS entry; exit 77 = skipped (no chromium, chromedriver,
+# lighttpd, curl, base64 or wsvoucher.fcgi).
+set -u
+
+# --- what the shop must show --------------------------------------------------
+# The handbook's example 1: book-20 20,00 (fixed price, not eligible) +
+# mug-5 5,00, shipping 3,00 from the 25,00 tier: 28,00; the promotional
+# voucher ZEHN-EURO (10,00) takes 5,00 + 3,00 = 8,00: 20,00 to pay
+VOUCHER=ZEHN-EURO
+EXPECT_DEDUCTION="8,00 EUR"
+EXPECT_DUE="20,00 EUR"
+
+TEST_NAME=browser
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
+command -v lighttpd >/dev/null 2>&1 || skip "lighttpd not found"
+command -v base64 >/dev/null 2>&1 || skip "base64 not found"
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
+[ -x "$CHROMIUM" ] || skip "$CHROMIUM not found (Debian package chromium)"
+[ -x "$CHROMEDRIVER" ] || skip "$CHROMEDRIVER not found (Debian package chromium-driver)"
+mkdir -p "$tmp/home"
+# chromedriver only drives the Chromium of its own major version
+major() { sed -n 's/^[^0-9]*\([0-9][0-9]*\)\.[0-9][0-9]*\.[0-9][0-9]*\.[0-9].*/\1/p' | head -n 1; }
+v_browser=$(HOME="$tmp/home" "$CHROMIUM" --version 2>/dev/null | major)
+v_driver=$("$CHROMEDRIVER" --version 2>/dev/null | major)
+if [ -n "$v_browser" ] && [ -n "$v_driver" ] && [ "$v_browser" != "$v_driver" ]; then
+	skip "chromium $v_browser and chromedriver $v_driver differ"
+fi
+outdir=${BUILD_DIR:-.}
+lighttpd_pid=""
+sid=""
+wd_max=60
+t_start=$(date +%s)
+
+# --- WebDriver over curl --------------------------------------------------------
+# The web element identifier of the W3C WebDriver spec: the key under which
+# an element reference comes back.
+W3C_ELEMENT=element-6066-11e4-a52e-4f735466cecf
+nbsp=$(printf '\302\240')
+nnbsp=$(printf '\342\200\257')
+mark=$(printf '\001')
+
+# wd METHOD PATH [JSON]: answer in $tmp/wd.json, HTTP status in $wd_code;
+# true on 200.  PATH is below the session once there is one.
+wd() {
+	wd_to=$wd_base$2
+	[ -n "$sid" ] && wd_to=$wd_base/session/$sid$2
+	if [ $# -ge 3 ]; then
+		wd_code=$(curl -s --max-time "$wd_max" -X "$1" \
+		    -H 'Content-Type: application/json; charset=utf-8' \
+		    --data-binary "$3" -o "$tmp/wd.json" -w '%{http_code}' \
+		    "$wd_to") || wd_code="curl-error-$?"
+	else
+		wd_code=$(curl -s --max-time "$wd_max" -X "$1" -o "$tmp/wd.json" \
+		    -w '%{http_code}' "$wd_to") || wd_code="curl-error-$?"
+	fi
+	[ "$wd_code" = 200 ]
+}
+# a shell string as the inside of a JSON string (one line, no controls)
+json() { printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g'; }
+# the string of {"value":"..."} in $tmp/wd.json, unescaped as far as
+# chromedriver escapes: \\ \" \n \t \r \/ and \u for < > & and no-break space
+wd_string() {
+	sed -n 's/^{"value":"\(.*\)"}$/\1/p' "$tmp/wd.json" |
+	    sed -e 's/\\\\/'"$mark"'/g' -e 's/\\"/"/g' -e 's/\\\//\//g' \
+	    -e 's/\\u003[Cc]/</g' -e 's/\\u003[Ee]/>/g' -e 's/\\u0026/\&/g' \
+	    -e 's/\\u00[Aa]0/ /g' -e 's/\\[rt]/ /g' -e 's/\\n/\
+/g' -e "s/$mark/\\\\/g"
+}
+# the message of a WebDriver error answer, for not-ok lines
+wd_error() {
+	e=$(tr '\n' ' ' <"$tmp/wd.json" |
+	    sed -n -e 's/.*"message":"\(.*\)","stacktrace".*/\1/p' -e t \
+	    -e 's/.*"message":"\([^"]*\)".*/\1/p' |
+	    sed 's/\\n.*//; s/ *(Session info:.*//; s/\\"/"/g')
+	echo "$wd_code${e:+: $e}"
+}
+# text with every kind of space as one plain space, trimmed
+norm() {
+	printf '%s' "$1" | LC_ALL=C sed "s/$nbsp/ /g; s/$nnbsp/ /g" |
+	    tr -s ' \t\n\r' '    ' | sed 's/^ //; s/ $//'
+}
+# el_find CSS: the first match (chromedriver waits up to the implicit 5 s) in $el
+el_find() {
+	el=""
+	wd POST /element "{\"using\":\"css selector\",\"value\":\"$(json "$1")\"}" || return 1
+	el=$(sed -n "s/.*\"$W3C_ELEMENT\":\"\\([^\"]*\\)\".*/\\1/p" "$tmp/wd.json")
+	[ -n "$el" ]
+}
+el_text() { txt=""; wd GET "/element/$1/text" || return 1; txt=$(norm "$(wd_string)"); }
+el_click() { wd POST "/element/$1/click" '{}'; }
+el_type() { wd POST "/element/$1/value" "{\"text\":\"$(json "$2")\"}"; }
+el_clear() { wd POST "/element/$1/clear" '{}'; }
+wd_go() { wd POST /url "{\"url\":\"$(json "$1")\"}"; }
+wd_url() { cur=""; wd GET /url || return 1; cur=$(wd_string); }
+# click_away ELEMENT: click it and wait up to 15 s until the page it was on
+# is gone (a form post and its 303 can come back to the same address, the
+# old document cannot); then the new page's address is in $cur
+click_away() {
+	el_find html || return 1
+	old=$el
+	el_click "$1" || return 1
+	i=0
+	while [ $i -lt 150 ]; do
+		wd GET "/element/$old/name" || { wd_url; return 0; }
+		sleep 0.1
+		i=$((i + 1))
+	done
+	wd_code="still on the old page after 15 s"
+	return 1
+}
+# wd_shot FILE: the viewport as PNG, checked by its signature
+wd_shot() {
+	wd GET /screenshot || return 1
+	# shellcheck disable=SC1003 # tr deletes backslashes
+	sed 's/^{"value":"//; s/"}$//' "$tmp/wd.json" | tr -d '\\' |
+	    base64 -d >"$1" 2>/dev/null || { wd_code="base64 -d failed"; return 1; }
+	sig=$(dd if="$1" bs=8 count=1 2>/dev/null | od -An -tx1 | tr -d ' \n')
+	[ "$sig" = 89504e470d0a1a0a ] || { wd_code="no PNG signature ($sig)"; return 1; }
+}
+# the page the browser shows: address and the body of its source
+wd_page() {
+	[ -n "$sid" ] || return 0
+	wd_url && echo "#   page: $cur"
+	wd GET /source || return 0
+	wd_string >"$tmp/source.html"
+	sed -n '/<body/,$p' "$tmp/source.html" | grep -v '^[[:space:]]*$' >"$tmp/source.body"
+	[ -s "$tmp/source.body" ] || cp "$tmp/source.html" "$tmp/source.body"
+	show "$tmp/source.body" 40
+}
+badp() { bad "$1"; wd_page; }
+wd_quit() {	# end the session, Chromium closes; on every way out, once
+	[ -n "$sid" ] || return 0
+	s=$sid
+	sid=""
+	wd_max=15
+	wd DELETE "/session/$s"
+}
+trap 'wd_quit; cleanup' EXIT
+trap 'wd_quit; cleanup; exit 1' INT TERM
+
+finish() {
+	if [ -s "$tmp/fcgi.log" ]; then
+		echo "# wsvoucher.fcgi log:"; show "$tmp/fcgi.log" 40
+	fi
+	echo "# $(($(date +%s) - t_start)) s in all"
+	echo "$passed passed, $failed failed"
+	[ "$failed" = 0 ] && exit 0
+	exit 1
+}
+fatal() {	# a step failed: nothing after it can run
+	bad "$1"
+	wd_page
+	for f in "$tmp/lighttpd.log" "$tmp/chromedriver.out" "$tmp/err"; do
+		[ -s "$f" ] && { echo "# $f:"; show "$f" 40; }
+	done
+	finish
+}
+
+# --- a. store, config, voucher, templates ---------------------------------------
+store="$tmp/store"
+conf="$tmp/shop.config"
+mkdir -p "$tmp/mail"
+cat >"$conf" <<CFG
+<Voucher-Txt>
+ExternalVouchers-Allow = yes
+Store-Directory = $store
+</Voucher-Txt>
+<Shop-Checkout>
+Shipping = 5,00
+Shipping-Tiers = 25,00:3,00
+PaymentMethods = invoice:0,00, paypal:0,00
+Payment-Secret = browser-test-secret-0123456789abcdef
+Mail-Spool = $tmp/mail
+</Shop-Checkout>
+<Shop-Products>
+book-20 = 20,00 | 7 | not-eligible | Preisgebundenes Buch
+mug-5 = 5,00 | 19 | eligible | Kaffeebecher
+</Shop-Products>
+CFG
+"$WSV" --store "$store" init >"$tmp/out" 2>"$tmp/err" || fatal "wsvoucher init"
+printf 'Number;Amount;Type\n%s;10,00;Standard_RemainderReusable\n' "$VOUCHER" >"$tmp/vouchers.csv"
+"$WSV" --store "$store" --config "$conf" import "$tmp/vouchers.csv" \
+    >"$tmp/out" 2>"$tmp/err" || fatal "wsvoucher import"
+tpl="$tmp/templates"
+mkdir -p "$tpl"
+cp "$srcdir"/templates/*.htm "$tpl"/ || fatal "copy the shipped templates"
+ok "store, voucher $VOUCHER and templates made"
+
+# --- b. wsvoucher.fcgi and lighttpd ----------------------------------------------
+start_fcgi "$conf" "$tpl" "$store"
+www="$tmp/www"
+mkdir -p "$www"
+echo "static file" >"$www/static.txt"
+pick_port
+cat >"$tmp/lighttpd.conf" <<CONF
+server.bind = "127.0.0.1"
+server.port = $port
+server.document-root = "$www"
+server.errorlog = "$tmp/lighttpd.log"
+server.modules += ( "mod_fastcgi" )
+fastcgi.server = ( "/shop" => ((
+	"socket" => "$sock",
+	"check-local" => "disable"
+)) )
+CONF
+lighttpd -D -f "$tmp/lighttpd.conf" >"$tmp/lighttpd.out" 2>&1 &
+lighttpd_pid=$!
+pids="$pids $lighttpd_pid"
+base="http://127.0.0.1:$port"
+i=0
+up=""
+while [ $i -lt 100 ]; do
+	if curl -s --max-time 2 -o "$tmp/static" "$base/static.txt" &&
+	    grep -q "static file" "$tmp/static"; then up=1; break; fi
+	kill -0 "$lighttpd_pid" 2>/dev/null || break
+	sleep 0.1
+	i=$((i + 1))
+done
+[ -n "$up" ] || { cat "$tmp/lighttpd.out" >>"$tmp/err"; fatal "lighttpd serves on port $port within 10 s"; }
+ok "lighttpd serves on port $port"
+code=$(curl -s --max-time 10 -o "$tmp/start.html" -w '%{http_code}' "$base/shop/ws_start.htm") || code="curl-error-$?"
+[ "$code" = 200 ] || { show "$tmp/start.html" >>"$tmp/err"; fatal "GET /shop/ws_start.htm -> 200 (got $code)"; }
+ok "GET /shop/ws_start.htm -> 200"
+
+# --- c. chromedriver and a headless Chromium ---------------------------------------
+# Without --allowed-ips chromedriver listens on the loopback only (with it,
+# on every address); its Chromium and log stay in $tmp, HOME included.
+pick_port
+wd_base="http://127.0.0.1:$port"
+HOME="$tmp/home" "$CHROMEDRIVER" --port="$port" --log-path="$tmp/chromedriver.log" \
+    >"$tmp/chromedriver.out" 2>&1 &
+cd_pid=$!
+pids="$pids $cd_pid"
+i=0
+up=""
+while [ $i -lt 100 ]; do
+	if curl -s --max-time 2 -o "$tmp/wd.json" "$wd_base/status" &&
+	    grep -q '"ready":true' "$tmp/wd.json"; then up=1; break; fi
+	kill -0 "$cd_pid" 2>/dev/null || break
+	sleep 0.1
+	i=$((i + 1))
+done
+[ -n "$up" ] || fatal "chromedriver ready on port $port within 10 s"
+ok "chromedriver ready on port $port"
+
+t_session=$(date +%s)
+args='"--headless=new","--no-sandbox","--disable-gpu","--disable-dev-shm-usage",'
+args=$args'"--no-first-run","--disable-background-networking",'
+args=$args'"--disable-component-update","--disable-sync","--window-size=1280,1024",'
+args=$args'"--user-data-dir='$(json "$tmp/profile")'"'
+caps='{"capabilities":{"alwaysMatch":{"browserName":"chrome",'
+caps=$caps'"pageLoadStrategy":"normal",'
+caps=$caps'"timeouts":{"implicit":5000,"pageLoad":30000,"script":10000},'
+caps=$caps'"goog:chromeOptions":{"binary":"'$(json "$CHROMIUM")'","args":['$args']}}}}'
+wd POST /session "$caps" || {
+	grep -E 'ERROR|SEVERE|WARNING' "$tmp/chromedriver.log" 2>/dev/null |
+	    tail -n 10 >>"$tmp/err"
+	fatal "a new WebDriver session ($(wd_error))"
+}
+sid=$(sed -n 's/.*"sessionId":"\([^"]*\)".*/\1/p' "$tmp/wd.json")
+[ -n "$sid" ] || fatal "the new session has a sessionId"
+# should the session not be deleted, cleanup still ends Chromium
+pids="$pids $(ps -o pid= --ppid "$cd_pid" 2>/dev/null | tr '\n' ' ')"
+ok "headless Chromium session up in $(($(date +%s) - t_session)) s"
+
+# --- d. start page: two products into the basket -----------------------------------
+# add ID: open the start page, quantity 1, click the product's add button
+add() {
+	wd_go "$base/shop/ws_start.htm" || fatal "open the start page ($(wd_error))"
+	sel="[data-product=\"$1\"]"
+	el_find "$sel" || fatal "the start page has an add button $sel ($(wd_error))"
+	button=$el
+	if el_find "form:has($sel) [name=qty]"; then
+		{ el_clear "$el" && el_type "$el" 1; } || badp "quantity 1 for $1 ($(wd_error))"
+	else
+		badp "the form of $1 has a quantity input name=qty"
+	fi
+	click_away "$button" || fatal "add $1 leaves the start page ($(wd_error))"
+	case $cur in
+	*/shop/ws_basket.htm*) ok "add $1: the browser shows the basket" ;;
+	*) fatal "add $1: the browser shows the basket (got $cur)" ;;
+	esac
+}
+add book-20
+if wd GET /cookie/WSSESSION; then
+	http_only=$(sed -n 's/.*"httpOnly":\([a-z]*\).*/\1/p' "$tmp/wd.json")
+	ok "the browser holds the session cookie WSSESSION (httpOnly: $http_only)"
+else
+	bad "the browser holds the session cookie WSSESSION ($(wd_error))"
+fi
+add mug-5
+{ el_find body && el_text "$el"; } || fatal "read the basket ($(wd_error))"
+case $txt in
+*"Preisgebundenes Buch"*"Kaffeebecher"* | *"Kaffeebecher"*"Preisgebundenes Buch"*)
+	ok "the basket lists both products" ;;
+*) badp "the basket lists both products" ;;
+esac
+
+# --- e. the voucher -----------------------------------------------------------------
+el_find '#gutscheincode' || fatal "the basket has the voucher input #gutscheincode ($(wd_error))"
+el_type "$el" "$VOUCHER" || fatal "type $VOUCHER into #gutscheincode ($(wd_error))"
+el_find 'form.voucher-input [type=submit]' || fatal "form.voucher-input has a submit button ($(wd_error))"
+click_away "$el" || fatal "submitting the voucher leaves the page ($(wd_error))"
+case $cur in
+*/shop/ws_basket.htm*action=*) badp "after the voucher: a 303 to ws_basket.htm (got $cur)" ;;
+*/shop/ws_basket.htm*) ok "after the voucher the browser shows ws_basket.htm" ;;
+*) fatal "after the voucher the browser shows ws_basket.htm (got $cur)" ;;
+esac
+{ el_find body && el_text "$el"; } || fatal "read the basket ($(wd_error))"
+case $txt in
+*"$VOUCHER"*) ok "the basket names the voucher $VOUCHER" ;;
+*) badp "the basket names the voucher $VOUCHER" ;;
+esac
+case $txt in
+*"$EXPECT_DEDUCTION"*) ok "the basket shows the deduction $EXPECT_DEDUCTION" ;;
+*) badp "the basket shows the deduction $EXPECT_DEDUCTION" ;;
+esac
+if el_find '#basket-due' && el_text "$el"; then
+	if [ "$txt" = "$EXPECT_DUE" ]; then ok "#basket-due is $EXPECT_DUE"; else
+		badp "#basket-due is $EXPECT_DUE (got \"$txt\")"; fi
+else
+	badp "the basket has #basket-due ($(wd_error))"
+fi
+if wd_shot "$outdir/browser-basket.png"; then ok "screenshot $outdir/browser-basket.png"; else
+	bad "screenshot $outdir/browser-basket.png ($(wd_error))"; fi
+
+# --- f. checkout ----------------------------------------------------------------------
+el_find '#to-checkout' || fatal "the basket has a#to-checkout ($(wd_error))"
+click_away "$el" || fatal "a#to-checkout leaves the basket ($(wd_error))"
+case $cur in
+*/shop/ws_place_order.htm*) ok "a#to-checkout leads to ws_place_order.htm" ;;
+*) fatal "a#to-checkout leads to ws_place_order.htm (got $cur)" ;;
+esac
+if [ "$(norm "$EXPECT_DUE")" = "0,00 EUR" ]; then
+	# nothing due: no payment to choose (the page is loaded: no waiting)
+	wd POST /timeouts '{"implicit":0}'
+	if el_find 'input[name=payment]'; then badp "nothing due: no payment choice"; else
+		ok "nothing due: no payment choice"; fi
+	wd POST /timeouts '{"implicit":5000}'
+else
+	el_find 'input[name=payment][value=invoice]' || fatal "$EXPECT_DUE due: payment invoice can be chosen ($(wd_error))"
+	el_click "$el" || fatal "choose invoice ($(wd_error))"
+	if wd GET "/element/$el/selected" && grep -q '"value":true' "$tmp/wd.json"; then
+		ok "payment invoice chosen"
+	else
+		badp "payment invoice chosen"
+	fi
+fi
+# a guest gives a mail address and accepts the terms
+el_find 'input#email' || fatal "the checkout asks a guest for input#email ($(wd_error))"
+el_type "$el" "gast@example.com" && ok "mail address typed" || badp "mail address typed"
+el_find 'input[name=agb]' || fatal "the checkout has the terms checkbox ($(wd_error))"
+el_click "$el" && ok "terms accepted" || badp "terms accepted"
+el_find 'button#place-order' || fatal "the checkout has button#place-order ($(wd_error))"
+click_away "$el" || fatal "button#place-order leaves the checkout ($(wd_error))"
+case $cur in
+*/shop/ws_order_done.htm*) ok "button#place-order leads to ws_order_done.htm" ;;
+*) fatal "button#place-order leads to ws_order_done.htm (got $cur)" ;;
+esac
+if el_find '#order-number' && el_text "$el" && [ -n "$txt" ]; then
+	ok "order number $txt"
+else
+	badp "ws_order_done.htm shows #order-number ($(wd_error))"
+fi
+if el_find '#order-state' && el_text "$el" && [ -n "$txt" ]; then
+	ok "order state: $txt"
+else
+	badp "ws_order_done.htm shows #order-state ($(wd_error))"
+fi
+if wd_shot "$outdir/browser-order.png"; then ok "screenshot $outdir/browser-order.png"; else
+	bad "screenshot $outdir/browser-order.png ($(wd_error))"; fi
+
+# --- g. the end -----------------------------------------------------------------------
+t_quit=$(date +%s)
+if wd_quit; then ok "session deleted, Chromium closed ($(($(date +%s) - t_quit)) s)"; else
+	bad "session deleted ($(wd_error))"; fi
+echo "# browser session: $(($(date +%s) - t_session)) s"
+finish
