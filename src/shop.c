@@ -1558,12 +1558,26 @@ confirmation_mail(struct shop_env *e, const struct order *o)
 	enum ws_status st;
 	uint32_t i;
 
+	buf_printf(&body, "Vielen Dank für Ihre Bestellung %s.\n\n",
+	    o->number);
+	money_text(&m, o->subtotal, e->conf->currency);
+	buf_printf(&body, "Warenwert:          %s\n", buf_cstr(&m));
+	money_text(&m, o->extra, e->conf->currency);
+	buf_printf(&body, "Versand und Gebühr: %s\n", buf_cstr(&m));
+	if (o->discount > 0) {
+		money_text(&m, o->discount, e->conf->currency);
+		buf_printf(&body, "Rabatt (Gutschein): - %s\n", buf_cstr(&m));
+	}
 	money_text(&m, o->total, e->conf->currency);
-	buf_printf(&body, "Vielen Dank für Ihre Bestellung %s.\n\n"
-	    "Gesamtsumme: %s\n", o->number, buf_cstr(&m));
+	buf_printf(&body, "Gesamtsumme:        %s\n", buf_cstr(&m));
+	if (o->paid_by_vouchers > 0) {
+		money_text(&m, o->paid_by_vouchers, e->conf->currency);
+		buf_printf(&body, "Mit Gutschein bezahlt: - %s\n",
+		    buf_cstr(&m));
+	}
 	for (i = 0; i < o->ncodes; i++) {
 		money_text(&m, o->code_amounts[i], e->conf->currency);
-		buf_printf(&body, "Gutschein %s: - %s\n", o->codes[i],
+		buf_printf(&body, "  (Gutschein %s: %s)\n", o->codes[i],
 		    buf_cstr(&m));
 	}
 	money_text(&m, o->due, e->conf->currency);
