@@ -176,16 +176,13 @@ i=0
 while [ ! -S "$dir/fcgi.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 [ -S "$dir/fcgi.sock" ] || { cat "$dir/fcgi.log"; exit 1; }
 
-cat >"$dir/lighttpd.conf" <<CONF
-server.bind = "127.0.0.1"
-server.port = $port
-server.document-root = "$dir/www"
-server.errorlog = "$dir/lighttpd.log"
-server.modules += ("mod_fastcgi", "mod_redirect")
-url.redirect = ( "^/$" => "/shop/ws_start.htm" )
-fastcgi.server = ( "/shop" => (( "socket" => "$dir/fcgi.sock",
-                                 "check-local" => "disable" )) )
-CONF
+# the configuration shipped in doc/, with the demo's port and paths
+mkdir -p "$dir/www"
+sed -e "s|^server.port = 8080|server.port = $port|" \
+    -e "s|/run/wsvoucher/fcgi.sock|$dir/fcgi.sock|" \
+    -e "s|/srv/shop/www|$dir/www|" \
+    -e "s|/var/log/lighttpd/wsvoucher.error.log|$dir/lighttpd.log|" \
+    "$src/doc/lighttpd-wsvoucher.conf" >"$dir/lighttpd.conf" || exit 1
 lighttpd -D -f "$dir/lighttpd.conf" 2>>"$dir/lighttpd.log" &
 pids="$pids $!"
 sleep 0.5

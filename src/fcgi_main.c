@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -54,6 +55,7 @@ struct worker {
 };
 
 static volatile sig_atomic_t got_term, got_hup, got_chld;
+static bool use_syslog;		/* --syslog: else stderr */
 
 static void
 logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -67,6 +69,10 @@ logmsg(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
+	if (use_syslog) {
+		syslog(LOG_WARNING, "%s", line);
+		return;
+	}
 	/* one write per line: lines of several processes do not mix */
 	fprintf(stderr, "wsvoucher.fcgi[%ld]: %s\n", (long)getpid(), line);
 	fflush(stderr);
@@ -512,7 +518,8 @@ static void
 usage(void)
 {
 	fputs("usage: wsvoucher.fcgi --config FILE --templates DIR --socket "
-	    "PATH [--workers N] [--store DIR]\n", stderr);
+	    "PATH [--workers N] [--store DIR] [--syslog] [--test-clock FILE]\n",
+	    stderr);
 }
 
 int
@@ -530,6 +537,11 @@ main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 
+		if (strcmp(argv[i], "--syslog") == 0) {
+			use_syslog = true;
+			openlog("wsvoucher.fcgi", LOG_PID, LOG_DAEMON);
+			continue;
+		}
 		if (v == NULL) {
 			usage();
 			return 2;

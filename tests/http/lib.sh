@@ -93,23 +93,21 @@ start_fcgi() {
 	ok "wsvoucher.fcgi listens on $sock"
 }
 
-# start_lighttpd: lighttpd on a free port with /shop -> $sock and the
-# static folder $tmp/www; sets $port, $base, $lighttpd_pid
+# start_lighttpd: lighttpd with the shipped doc/lighttpd-wsvoucher.conf on
+# a free port, /shop -> $sock, static folder $tmp/www; sets $port, $base,
+# $lighttpd_pid
 start_lighttpd() {
 	mkdir -p "$tmp/www"
 	echo "static file" >"$tmp/www/static.txt"
 	pick_port
-	cat >"$tmp/lighttpd.conf" <<CONF
-server.bind = "127.0.0.1"
-server.port = $port
-server.document-root = "$tmp/www"
-server.errorlog = "$tmp/lighttpd.log"
-server.modules += ( "mod_fastcgi" )
-fastcgi.server = ( "/shop" => ((
-	"socket" => "$sock",
-	"check-local" => "disable"
-)) )
-CONF
+	# the shipped configuration, with this test's port, socket and paths
+	mkdir -p "$tmp/logs"
+	sed -e "s|^server.port = 8080|server.port = $port|" \
+	    -e "s|/run/wsvoucher/fcgi.sock|$sock|" \
+	    -e "s|/srv/shop/www|$tmp/www|" \
+	    -e "s|/var/log/lighttpd/|$tmp/logs/|" \
+	    "$srcdir/doc/lighttpd-wsvoucher.conf" >"$tmp/lighttpd.conf" ||
+	    fatal "doc/lighttpd-wsvoucher.conf"
 	lighttpd -D -f "$tmp/lighttpd.conf" >"$tmp/lighttpd.out" 2>&1 &
 	lighttpd_pid=$!
 	pids="$pids $lighttpd_pid"
