@@ -101,11 +101,10 @@ start_lighttpd() {
 	echo "static file" >"$tmp/www/static.txt"
 	pick_port
 	# the shipped configuration, with this test's port, socket and paths
-	mkdir -p "$tmp/logs"
 	sed -e "s|^server.port = 8080|server.port = $port|" \
 	    -e "s|/run/wsvoucher/fcgi.sock|$sock|" \
 	    -e "s|/srv/shop/www|$tmp/www|" \
-	    -e "s|/var/log/lighttpd/|$tmp/logs/|" \
+	    -e "s|/var/log/lighttpd/wsvoucher.error.log|$tmp/lighttpd.log|" \
 	    "$srcdir/doc/lighttpd-wsvoucher.conf" >"$tmp/lighttpd.conf" ||
 	    fatal "doc/lighttpd-wsvoucher.conf"
 	lighttpd -D -f "$tmp/lighttpd.conf" >"$tmp/lighttpd.out" 2>&1 &

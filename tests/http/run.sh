@@ -32,36 +32,8 @@ make_shop
 start_fcgi "$conf" "$tpl" "$store"
 
 # --- d. lighttpd ------------------------------------------------------------------
+start_lighttpd
 www="$tmp/www"
-mkdir -p "$www"
-echo "static file" >"$www/static.txt"
-pick_port
-cat >"$tmp/lighttpd.conf" <<CONF
-server.bind = "127.0.0.1"
-server.port = $port
-server.document-root = "$www"
-server.errorlog = "$tmp/lighttpd.log"
-server.modules += ( "mod_fastcgi" )
-fastcgi.server = ( "/shop" => ((
-	"socket" => "$sock",
-	"check-local" => "disable"
-)) )
-CONF
-lighttpd -D -f "$tmp/lighttpd.conf" >"$tmp/lighttpd.out" 2>&1 &
-lighttpd_pid=$!
-pids="$pids $lighttpd_pid"
-base="http://127.0.0.1:$port"
-i=0
-up=""
-while [ $i -lt 100 ]; do
-	if curl -s --max-time 2 -o "$tmp/static" "$base/static.txt" &&
-	    grep -q "static file" "$tmp/static"; then up=1; break; fi
-	kill -0 "$lighttpd_pid" 2>/dev/null || break
-	sleep 0.1
-	i=$((i + 1))
-done
-[ -n "$up" ] || { cat "$tmp/lighttpd.out" >>"$tmp/err"; fatal "lighttpd serves on port $port within 10 s"; }
-ok "lighttpd serves on port $port"
 
 # --- e. checks ------------------------------------------------------------------------
 # get NAME CURL-ARGS...: body in $tmp/NAME.body, headers in $tmp/NAME.head,
