@@ -1402,6 +1402,8 @@ conf_each_pair(const char *data, size_t len, const char *section,
 		n = nl != NULL ? (size_t)(nl - s) : len - pos;
 		pos += n + (nl != NULL ? 1 : 0);
 		line++;
+		if (n > 0 && s[n - 1] == '\r')
+			n--;	/* CRLF files, as conf_parse reads them */
 		conf_trim(&s, &n);
 		if (n == 0 || s[0] == '#')
 			continue;

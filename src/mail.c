@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -35,31 +36,45 @@ mail_address_ok(const char *s)
 static const char b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-/* RFC 2047 encoded word, so a subject with umlauts stays 7-bit. */
+/*
+ * RFC 2047 encoded words, so a subject with umlauts stays 7-bit: at most
+ * 45 bytes of text per word (60 of base64, 72 with the frame, under the
+ * limit of 75), cut between characters, words on folded lines.
+ */
 static enum ws_status
 encode_word(struct buf *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), i;
-	enum ws_status st;
+	size_t n = strlen(s), at = 0, len, i;
+	enum ws_status st = WS_OK;
 	char q[4];
 
-	st = buf_append_str(out, "=?UTF-8?B?");
-	for (i = 0; st == WS_OK && i < n; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16;
+	do {
+		len = n - at > 45 ? 45 : n - at;
+		/* never split a UTF-8 sequence */
+		while (len > 0 && at + len < n && (p[at + len] & 0xc0) == 0x80)
+			len--;
+		if (at > 0)
+			st = buf_append_str(out, "\r\n ");
+		if (st == WS_OK)
+			st = buf_append_str(out, "=?UTF-8?B?");
+		for (i = 0; st == WS_OK && i < len; i += 3) {
+			uint32_t v = (uint32_t)p[at + i] << 16;
 
-		if (i + 1 < n)
-			v |= (uint32_t)p[i + 1] << 8;
-		if (i + 2 < n)
-			v |= p[i + 2];
-		q[0] = b64[(v >> 18) & 63];
-		q[1] = b64[(v >> 12) & 63];
-		q[2] = i + 1 < n ? b64[(v >> 6) & 63] : '=';
-		q[3] = i + 2 < n ? b64[v & 63] : '=';
-		st = buf_append(out, q, 4);
-	}
-	if (st == WS_OK)
-		st = buf_append_str(out, "?=");
+			if (i + 1 < len)
+				v |= (uint32_t)p[at + i + 1] << 8;
+			if (i + 2 < len)
+				v |= p[at + i + 2];
+			q[0] = b64[(v >> 18) & 63];
+			q[1] = b64[(v >> 12) & 63];
+			q[2] = i + 1 < len ? b64[(v >> 6) & 63] : '=';
+			q[3] = i + 2 < len ? b64[v & 63] : '=';
+			st = buf_append(out, q, 4);
+		}
+		if (st == WS_OK)
+			st = buf_append_str(out, "?=");
+		at += len;
+	} while (st == WS_OK && at < n && len > 0);
 	return st;
 }
 
@@ -145,8 +160,27 @@ to_spool(const struct shop_conf *s, const struct buf *m, struct buf *where)
 	return WS_OK;
 }
 
+static enum ws_status	pipe_to(const struct shop_conf *, const struct buf *);
+
 static enum ws_status
 to_command(const struct shop_conf *s, const struct buf *m)
+{
+	struct sigaction ign, old;
+	enum ws_status st;
+
+	/* a command that exits without reading must not kill the caller */
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	if (sigaction(SIGPIPE, &ign, &old) != 0)
+		return WS_ERR_IO;
+	st = pipe_to(s, m);
+	sigaction(SIGPIPE, &old, NULL);
+	return st;
+}
+
+static enum ws_status
+pipe_to(const struct shop_conf *s, const struct buf *m)
 {
 	int fds[2], status;
 	enum ws_status st;

@@ -192,15 +192,15 @@ parse_vat(const char *s, size_t n, unsigned *bp)
 {
 	int64_t v;
 
-	if (n == 1 && s[0] == '0') {
-		*bp = 0;
-		return true;
-	}
-	/* "19" or "19 %" */
+	/* "19", "19 %" or "19%" */
 	if (n > 0 && s[n - 1] == '%') {
 		n--;
 		while (n > 0 && s[n - 1] == ' ')
 			n--;
+	}
+	if (n == 1 && s[0] == '0') {
+		*bp = 0;
+		return true;
 	}
 	if (num_parse_percent(s, n, &v) != WS_OK || v > 5000)
 		return false;
@@ -615,7 +615,8 @@ shopconf_parse(const char *data, size_t len, const char *path,
 			    "are for sale: set Mail-Spool or Mail-Command in "
 			    "<%s> (the codes are sent by mail)", SEC_CHECKOUT);
 		if (!online)
-			perr(&p, p.seen[CK_PAYMENTS], "PaymentMethods", "gift "
+			perr(&p, p.seen[CK_PAYMENTS] != 0 ? p.seen[CK_PAYMENTS] :
+			    p.checkout_line, "PaymentMethods", "gift "
 			    "vouchers are for sale but no payment method is "
 			    "in GiftVoucher-PaymentMethods of <Voucher-Txt>");
 	}
