@@ -220,7 +220,8 @@ sess_load_body(struct store_txn *t, void *arg)
 }
 
 static enum ws_status
-sess_put(struct store_txn *t, const struct session *s, struct buf *b)
+sess_write(struct store_txn *t, const struct session *s, struct buf *b,
+    bool create)
 {
 	char key[STORE_KV_KEY_MAX + 1];
 	enum ws_status st;
@@ -228,12 +229,19 @@ sess_put(struct store_txn *t, const struct session *s, struct buf *b)
 	if ((st = session_encode(s, b)) != WS_OK)
 		return st;
 	session_key(s->id, key, sizeof(key));
+	if (create)
+		return store_kv_add(t, key, b->data, b->len);
 	return store_kv_put(t, key, b->data, b->len);
+}
+
+static enum ws_status
+sess_put(struct store_txn *t, const struct session *s, struct buf *b)
+{
+	return sess_write(t, s, b, false);
 }
 
 struct sess_save {
 	const struct session	*s;
-	const char		*drop_id;	/* old id after a login */
 	struct buf		 b;
 };
 
@@ -241,22 +249,14 @@ static enum ws_status
 sess_save_body(struct store_txn *t, void *arg)
 {
 	struct sess_save *a = arg;
-	char key[STORE_KV_KEY_MAX + 1];
-	enum ws_status st;
 
-	if (a->drop_id != NULL) {
-		session_key(a->drop_id, key, sizeof(key));
-		st = store_kv_del(t, key);
-		if (st != WS_OK && st != WS_ERR_NOTFOUND)
-			return st;
-	}
 	return sess_put(t, a->s, &a->b);
 }
 
 static enum ws_status
-sess_save(struct shop_env *e, const struct session *s, const char *drop_id)
+sess_save(struct shop_env *e, const struct session *s)
 {
-	struct sess_save a = { s, drop_id, BUF_INIT };
+	struct sess_save a = { s, BUF_INIT };
 	enum ws_status st;
 
 	st = store_txn_run(e->store, sess_save_body, &a);
@@ -900,7 +900,7 @@ render_page(struct shop_env *e, const struct http_request *rq,
 		s->flash_reason = 0;
 		s->flash_notice[0] = '\0';
 		s->flash_login_failed = false;
-		st = sess_save(e, s, NULL);
+		st = sess_save(e, s);
 		if (st != WS_OK)
 			e->log("%s: clearing the message: %s", rq->page,
 			    ws_status_str(st));
@@ -913,17 +913,33 @@ out:
 
 /* --- actions ------------------------------------------------------------------ */
 
+/*
+ * An action runs on the session as the request read it (a->s).  Its
+ * effect on the session is then applied once more, inside a transaction,
+ * to the session as stored at that moment: pure basket changes by running
+ * the action again, voucher and login actions by the changes they
+ * recorded here.  So two requests of one visitor at once cannot undo
+ * each other's changes, and a second click on "order" finds the basket
+ * the first one emptied.
+ */
 struct action_ctx {
 	struct shop_env			*e;
 	const struct http_request	*rq;
 	struct http_response		*rs;
 	struct form			*form;
 	struct session			*s;
-	const char			*drop_id;	/* old id (login) */
-	char				 drop_buf[SESSION_ID_LEN + 1];
 	const char			*redirect;	/* page to show */
-	bool				 rotated;
+	bool				 rotated;	/* s->id is new */
 	bool				 done;		/* response made */
+	/* recorded effects */
+	char				 add_code[VOUCHER_CODE_MAX + 1];
+	char				 drop_code[VOUCHER_CODE_MAX + 1];
+	bool				 fail_added;	/* a failed attempt */
+	bool				 set_customer;	/* login */
+	bool				 logout;
+	char				 undo[BASKET_VOUCHERS_MAX]
+					    [VOUCHER_CODE_MAX + 1];
+	unsigned			 nundo;	/* holds to give back */
 };
 
 static void
@@ -1048,6 +1064,7 @@ count_failure(struct action_ctx *a)
 	uint64_t n;
 
 	a->s->fails++;
+	a->fail_added = true;
 	return addr_failures(a->e, a->rq->remote_addr, true, &n);
 }
 
@@ -1152,10 +1169,13 @@ act_voucher_add(struct action_ctx *a)
 			a->done = true;
 			return;
 		}
-		if (oa.own)
+		if (oa.own) {
 			reason = REASON_ALREADY_IN_BASKET;
-		else
+		} else {
 			session_drop_code(s, (unsigned)at);
+			/* should the renewal fail, it leaves the basket */
+			memcpy(a->drop_code, code, sizeof(code));
+		}
 	}
 	if (reason == 0 && s->ncodes >= voucher_limit(e, c))
 		reason = voucher_limit(e, c) == 1 ? REASON_NOT_COMBINABLE :
@@ -1193,6 +1213,8 @@ act_voucher_add(struct action_ctx *a)
 	}
 	memcpy(s->codes[s->ncodes], code, sizeof(code));
 	s->ncodes++;
+	memcpy(a->add_code, code, sizeof(code));
+	a->drop_code[0] = '\0';
 	notice(s, "Der %s %s wurde eingelöst.", e->conf->name, code);
 }
 
@@ -1227,6 +1249,7 @@ act_voucher_remove(struct action_ctx *a)
 	}
 	/* reason 2 here: no hold any more (expired): just drop it */
 	session_drop_code(a->s, (unsigned)i);
+	memcpy(a->drop_code, code, sizeof(code));
 	notice(a->s, "Der %s %s wurde entfernt.", e->conf->name, code);
 }
 
@@ -1256,8 +1279,6 @@ rotate(struct action_ctx *a)
 {
 	enum ws_status st;
 
-	memcpy(a->drop_buf, a->s->id, sizeof(a->drop_buf));
-	a->drop_id = a->drop_buf;
 	st = session_random_id(a->s->id);
 	a->rotated = true;
 	return st;
@@ -1289,6 +1310,7 @@ act_login(struct action_ctx *a)
 		return;
 	}
 	memcpy(a->s->customer, c->login, sizeof(c->login));
+	a->set_customer = true;
 	if (rotate(a) != WS_OK) {
 		plain_page(a->rs, "503 Service Unavailable", "Fehler",
 		    "Bitte versuchen Sie es gleich noch einmal.");
@@ -1318,6 +1340,7 @@ act_logout(struct action_ctx *a)
 	a->s->ncodes = 0;
 	memset(a->s->codes, 0, sizeof(a->s->codes));
 	a->s->customer[0] = '\0';
+	a->logout = true;
 	if (rotate(a) != WS_OK) {
 		plain_page(a->rs, "503 Service Unavailable", "Fehler",
 		    "Bitte versuchen Sie es gleich noch einmal.");
@@ -1631,10 +1654,7 @@ act_place_order(struct action_ctx *a)
 		goto out;
 	}
 	buf_init(&p->b);
-	/* the stored session is the truth: save this one's fields first */
-	st = sess_save(e, a->s, NULL);
-	if (st == WS_OK)
-		st = store_txn_run(e->store, place_body, p);
+	st = store_txn_run(e->store, place_body, p);
 	buf_free(&p->b);
 	if (st == WS_ERR_REFUSED) {
 		a->s->flash_reason = p->reason;
@@ -1663,19 +1683,180 @@ out:
 
 /* --- the action dispatcher ------------------------------------------------------ */
 
-static const struct {
+/* pure: changes the session only, so it can run again on the stored one */
+static const struct action {
 	const char	*name;
 	void		(*fn)(struct action_ctx *);
+	bool		 pure;
 } actions[] = {
-	{ "add", act_add },
-	{ "login", act_login },
-	{ "logout", act_logout },
-	{ "place_order", act_place_order },
-	{ "remove", act_remove },
-	{ "update", act_update },
-	{ "voucher_add", act_voucher_add },
-	{ "voucher_remove", act_voucher_remove },
+	{ "add", act_add, true },
+	{ "login", act_login, false },
+	{ "logout", act_logout, false },
+	{ "place_order", act_place_order, false },
+	{ "remove", act_remove, true },
+	{ "update", act_update, true },
+	{ "voucher_add", act_voucher_add, false },
+	{ "voucher_remove", act_voucher_remove, false },
 };
+
+struct apply_arg {
+	struct action_ctx	*a;
+	const struct action	*act;
+	const struct session	*before;	/* as the request read it */
+	struct session		 cur;		/* as stored, in the txn */
+	bool			 created;	/* there was none */
+	struct buf		 b;
+};
+
+static void
+undo_add(struct action_ctx *a, const char *code)
+{
+	if (a->nundo < BASKET_VOUCHERS_MAX)
+		memcpy(a->undo[a->nundo++], code, VOUCHER_CODE_MAX + 1);
+}
+
+/* The recorded effects of a voucher or login action, on cur. */
+static void
+apply_effects(struct apply_arg *c)
+{
+	struct action_ctx *a = c->a;
+	const struct session *snap = a->s;
+	struct session *cur = &c->cur;
+	int64_t now = clock_now();
+	unsigned limit;
+	uint32_t i;
+	int k;
+
+	cur->flash_reason = snap->flash_reason;
+	memcpy(cur->flash_notice, snap->flash_notice,
+	    sizeof(cur->flash_notice));
+	cur->flash_login_failed = snap->flash_login_failed;
+	memcpy(cur->payment, snap->payment, sizeof(cur->payment));
+	if (a->fail_added) {
+		if (cur->fails_since + (int64_t)a->e->conf->
+		    attempts_window_minutes * 60 <= now) {
+			cur->fails = 0;
+			cur->fails_since = now;
+		}
+		cur->fails++;
+	}
+	if (a->drop_code[0] != '\0' &&
+	    (k = session_find_code(cur, a->drop_code)) >= 0)
+		session_drop_code(cur, (unsigned)k);
+	if (a->add_code[0] != '\0' && session_find_code(cur,
+	    a->add_code) < 0) {
+		limit = voucher_limit(a->e, session_customer(a->e, cur));
+		if (cur->ncodes < limit) {
+			memcpy(cur->codes[cur->ncodes++], a->add_code,
+			    sizeof(a->add_code));
+		} else {
+			/* another request filled the basket meanwhile */
+			undo_add(a, a->add_code);
+			cur->flash_reason = limit == 1 ?
+			    REASON_NOT_COMBINABLE : REASON_TOO_MANY;
+			cur->flash_notice[0] = '\0';
+		}
+	}
+	if (a->set_customer)
+		memcpy(cur->customer, snap->customer, sizeof(cur->customer));
+	if (a->logout) {
+		/* logout released what it saw; what came since goes too */
+		for (i = 0; i < cur->ncodes; i++)
+			if (session_find_code(c->before, cur->codes[i]) < 0)
+				undo_add(a, cur->codes[i]);
+		cur->ncodes = 0;
+		memset(cur->codes, 0, sizeof(cur->codes));
+		cur->customer[0] = '\0';
+	}
+}
+
+static enum ws_status
+apply_body(struct store_txn *t, void *arg)
+{
+	struct apply_arg *c = arg;
+	struct action_ctx *a = c->a;
+	struct session *snap = a->s;
+	char key[STORE_KV_KEY_MAX + 1];
+	enum ws_status st;
+
+	a->nundo = 0;
+	session_key(c->before->id, key, sizeof(key));
+	st = store_kv_get(t, key, &c->b, true);
+	if (st == WS_OK && session_decode(c->b.data, c->b.len, &c->cur) !=
+	    WS_OK)
+		st = WS_ERR_NOTFOUND;	/* damaged: start from the request's */
+	c->created = st == WS_ERR_NOTFOUND;
+	if (st == WS_ERR_NOTFOUND)
+		c->cur = *c->before;
+	else if (st != WS_OK)
+		return st;
+	c->cur.flash_reason = 0;
+	c->cur.flash_notice[0] = '\0';
+	c->cur.flash_login_failed = false;
+	if (c->act->pure) {
+		a->s = &c->cur;
+		c->act->fn(a);
+		a->s = snap;
+		if (a->done)
+			return WS_ERR_REFUSED;	/* the basket changed meanwhile */
+	} else {
+		apply_effects(c);
+	}
+	c->cur.seen = clock_now();
+	if (a->rotated) {
+		st = store_kv_del(t, key);
+		if (st != WS_OK && st != WS_ERR_NOTFOUND)
+			return st;
+		memcpy(c->cur.id, snap->id, sizeof(c->cur.id));
+	}
+	/* a first action: another request may be creating it right now */
+	return sess_write(t, &c->cur, &c->b, c->created || a->rotated);
+}
+
+/* Runs the action, then applies it to the stored session (see above). */
+static enum ws_status
+run_action(struct action_ctx *a, const struct action *act)
+{
+	struct apply_arg *c;
+	struct ops_result res;
+	struct ops_ctx ctx;
+	enum ws_status st;
+	unsigned i;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return WS_ERR_NOMEM;
+	if ((c->before = malloc(sizeof(*c->before))) == NULL) {
+		free(c);
+		return WS_ERR_NOMEM;
+	}
+	memcpy((struct session *)c->before, a->s, sizeof(*a->s));
+	c->a = a;
+	c->act = act;
+	buf_init(&c->b);
+	act->fn(a);
+	st = WS_ERR_EXISTS;
+	/* EXISTS: a parallel request made the session first: apply on it */
+	for (i = 0; !a->done && st == WS_ERR_EXISTS && i < 5; i++)
+		st = store_txn_run(a->e->store, apply_body, c);
+	if (a->done)
+		st = WS_OK;
+	if (st == WS_OK && !a->done)
+		*a->s = c->cur;
+	if (st == WS_ERR_REFUSED)
+		st = WS_OK;		/* the action's own answer stands */
+	/* holds this basket may not keep after all */
+	ops_ctx_init(&ctx);
+	ctx.holder = a->s->basket;
+	ctx.actor = ACTOR_WEB;
+	for (i = 0; i < a->nundo; i++)
+		if (ops_remove(a->e->store, a->undo[i], &ctx, &res) != WS_OK)
+			a->e->log("cannot release %s of basket %s", a->undo[i],
+			    a->s->basket);
+	buf_free(&c->b);
+	free((struct session *)c->before);
+	free(c);
+	return st;
+}
 
 static bool
 is_form_type(const char *ct)
@@ -1744,15 +1925,13 @@ handle_post(struct shop_env *e, const struct http_request *rq,
 	s->flash_reason = 0;
 	s->flash_notice[0] = '\0';
 	s->flash_login_failed = false;
-	actions[i].fn(&a);
-	if (a.done)
-		goto out;
-	s->seen = clock_now();
-	st = sess_save(e, s, a.drop_id);
+	st = run_action(&a, &actions[i]);
 	if (st != WS_OK) {
 		store_trouble(e, rs, st, actions[i].name);
 		goto out;
 	}
+	if (a.done)
+		goto out;
 	status_set(rs, "303 See Other");
 	rs->content_type = "text/html; charset=utf-8";
 	buf_printf(&rs->headers, "Location: %s\r\n", a.redirect);

@@ -1121,9 +1121,9 @@ store_kv_get(struct store_txn *t, const char *key, struct buf *out,
 	return WS_OK;
 }
 
-enum ws_status
-store_kv_put(struct store_txn *t, const char *key, const void *data,
-    size_t len)
+static enum ws_status
+kv_put(struct store_txn *t, const char *key, const void *data, size_t len,
+    u_int32_t flags)
 {
 	DB *db = t->s->db[DBI_SHOP];
 	DBT k, d;
@@ -1134,7 +1134,21 @@ store_kv_put(struct store_txn *t, const char *key, const void *data,
 		return WS_ERR_LIMIT;
 	dbt_in(&k, key, strlen(key));
 	dbt_in(&d, data, len);
-	return map_ret(t, db->put(db, t->txn, &k, &d, 0));
+	return map_ret(t, db->put(db, t->txn, &k, &d, flags));
+}
+
+enum ws_status
+store_kv_put(struct store_txn *t, const char *key, const void *data,
+    size_t len)
+{
+	return kv_put(t, key, data, len, 0);
+}
+
+enum ws_status
+store_kv_add(struct store_txn *t, const char *key, const void *data,
+    size_t len)
+{
+	return kv_put(t, key, data, len, DB_NOOVERWRITE);
 }
 
 enum ws_status

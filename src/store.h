@@ -198,6 +198,13 @@ enum ws_status	store_kv_get(struct store_txn *t, const char *key,
 		    struct buf *out, bool for_update);
 enum ws_status	store_kv_put(struct store_txn *t, const char *key,
 		    const void *data, size_t len);
+/*
+ * As put, but only if there is no record yet (WS_ERR_EXISTS): a record
+ * that was missing when read is not locked, so two writers that both
+ * found none would otherwise both write.
+ */
+enum ws_status	store_kv_add(struct store_txn *t, const char *key,
+		    const void *data, size_t len);
 /* WS_ERR_NOTFOUND if there was none. */
 enum ws_status	store_kv_del(struct store_txn *t, const char *key);
 typedef enum ws_status (*store_kv_fn)(const char *key, const void *data,

@@ -445,4 +445,42 @@ code g2 "$gcode"
 expect "the bought code pays in the shop: 20 + 5 - 25" "$(due_of g2)" "0,00 EUR"
 [ "$before" -lt "$n2" ] && ok "mails: $before before, $n2 after" || bad "mails were written"
 
+# --- 14. one visitor, several requests at once ------------------------------------
+# padd PRODUCT / porder: one request of visitor q that only reads the
+# cookie jar (parallel writers of one jar would spoil it)
+padd() {
+	curl -s --max-time 10 -b "$tmp/q.jar" -o /dev/null \
+	    --data-urlencode "csrf=$tok_q" --data-urlencode "product=$1" \
+	    --data-urlencode "qty=1" "$base/shop/ws_basket.htm?action=add"
+}
+porder() {
+	curl -s --max-time 10 -b "$tmp/q.jar" -o /dev/null \
+	    --data-urlencode "csrf=$tok_q" --data-urlencode "payment=invoice" \
+	    --data-urlencode "email=gast@example.com" \
+	    "$base/shop/ws_place_order.htm?action=place_order"
+}
+session q
+pids_q=""
+for i in 1 2 3 4 5 6 7 8; do
+	padd mug-5 &
+	pids_q="$pids_q $!"
+done
+for p in book-20 tea-50; do padd $p & pids_q="$pids_q $!"; done
+# shellcheck disable=SC2086
+wait $pids_q
+page q ws_basket.htm
+qty=$(grep -o 'name="qty" value="[0-9]*" min="0" max="99" aria-label="Menge Kaffeebecher"' "$tmp/q.html" |
+    sed 's/.*value="\([0-9]*\)".*/\1/' | head -1)
+expect "8 parallel adds of one product by one visitor: quantity 8" "$qty" "8"
+grep -q 'Preisgebundenes Buch' "$tmp/q.html" && grep -q 'Teeservice' "$tmp/q.html" &&
+    ok "parallel adds of other products are all kept" ||
+    bad "parallel adds of other products are all kept"
+m0=$(ls "$tmp/mail" | wc -l)
+pids_q=""
+for i in 1 2 3; do porder & pids_q="$pids_q $!"; done
+# shellcheck disable=SC2086
+wait $pids_q
+m1=$(ls "$tmp/mail" | wc -l)
+expect "three clicks on order at once: one order, one mail" "$((m1 - m0))" "1"
+
 finish
