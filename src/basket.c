@@ -41,35 +41,66 @@ takes_discount(const struct basket_in *in, const struct voucher_conf *c,
  * Spreads d cents over the chosen lines in proportion to their prices:
  * each share is cut to the cent, the cents left go to the largest line.
  */
+/*
+ * Spreads d cents over the chosen lines in proportion to their prices:
+ * each share is cut to the cent, the cents left go to the largest line.
+ */
+static void
+spread(const struct basket_in *in, const struct voucher_conf *c,
+    int64_t d, unsigned rate, bool only_rate, struct basket_out *out)
+{
+	int64_t base = 0, given = 0, largest = -1, room;
+	size_t i, at = 0;
+
+	for (i = 0; i < in->nlines; i++)
+		if (takes_discount(in, c, i, rate) || (!only_rate &&
+		    in->lines[i].eligible && !in->lines[i].gift))
+			base += out->line_price[i] - out->line_discount[i];
+	if (d <= 0 || base <= 0)
+		return;
+	for (i = 0; i < in->nlines; i++) {
+		if (!(takes_discount(in, c, i, rate) || (!only_rate &&
+		    in->lines[i].eligible && !in->lines[i].gift)))
+			continue;
+		room = out->line_price[i] - out->line_discount[i];
+		out->line_discount[i] += (int64_t)((wide)d * room / base);
+		given += (int64_t)((wide)d * room / base);
+		if (room > largest) {
+			largest = room;
+			at = i;
+		}
+	}
+	out->line_discount[at] += d - given;
+}
+
+/*
+ * The promotional discount on goods over the eligible lines: in
+ * proportion to all of them, or (VATType = highest-rate) first on the
+ * lines of the highest rate and only what does not fit there on the
+ * others, so no rate's base goes below zero.
+ */
 static void
 split_discount(const struct basket_in *in, const struct voucher_conf *c,
     int64_t d, struct basket_out *out)
 {
 	unsigned top = 0;
-	int64_t base = 0, given = 0, largest = -1;
-	size_t i, at = 0;
+	int64_t top_base = 0;
+	size_t i;
 
+	if (c->vat_type != CONF_VAT_HIGHEST_RATE) {
+		spread(in, c, d, 0, true, out);
+		return;
+	}
 	for (i = 0; i < in->nlines; i++)
 		if (in->lines[i].eligible && !in->lines[i].gift &&
 		    in->lines[i].vat_bp > top)
 			top = in->lines[i].vat_bp;
 	for (i = 0; i < in->nlines; i++)
 		if (takes_discount(in, c, i, top))
-			base += out->line_price[i];
-	if (d <= 0 || base <= 0)
-		return;
-	for (i = 0; i < in->nlines; i++) {
-		if (!takes_discount(in, c, i, top))
-			continue;
-		out->line_discount[i] = (int64_t)((wide)d *
-		    out->line_price[i] / base);
-		given += out->line_discount[i];
-		if (out->line_price[i] > largest) {
-			largest = out->line_price[i];
-			at = i;
-		}
-	}
-	out->line_discount[at] += d - given;
+			top_base += out->line_price[i];
+	spread(in, c, d < top_base ? d : top_base, top, true, out);
+	if (d > top_base)
+		spread(in, c, d - top_base, top, false, out);
 }
 
 static void

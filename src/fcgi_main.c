@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <sys/wait.h>
@@ -367,6 +368,12 @@ handle(struct worker *w, FCGX_Request *req)
 		rq.content_type = FCGX_GetParam("CONTENT_TYPE", req->envp);
 		rq.body = buf_cstr(&body);
 		rq.body_len = body.len;
+		{
+			const char *https = FCGX_GetParam("HTTPS", req->envp);
+
+			rq.https = https != NULL && (strcasecmp(https, "on") ==
+			    0 || strcmp(https, "1") == 0);
+		}
 		w->env.reopen = false;
 		shop_handle(&w->env, &rq, &rs);
 		if (w->env.reopen && reopen_store(w) == WS_OK) {
@@ -398,30 +405,69 @@ env_setup(struct worker *w)
 static void
 reload(struct worker *w)
 {
+	struct voucher_conf conf, old_conf;
+	struct shop_conf *shop = NULL, *old_shop;
+	struct codegen *g = NULL, *old_g;
+	struct shop_env *old_env;
+	struct buf err = BUF_INIT;
+	enum ws_status st;
+
+	tmpl_cache_flush(w->cache);
+	if (load_conf(w->config_path, &conf, &shop) != WS_OK) {
+		logmsg("reload failed: keeping the old configuration");
+		return;
+	}
+	if (codegen_new(&conf, &g, &err) != WS_OK ||
+	    (old_env = malloc(sizeof(*old_env))) == NULL) {
+		logmsg("reload failed: code format: %s; keeping the old "
+		    "configuration", buf_cstr(&err));
+		buf_free(&err);
+		codegen_free(g);
+		free(shop);
+		return;
+	}
+	buf_free(&err);
+	*old_env = w->env;
+	old_conf = w->conf;
+	old_shop = w->shop;
+	old_g = w->codegen;
+	w->conf = conf;
+	w->shop = shop;
+	w->codegen = g;
+	env_setup(w);
+	if ((st = shop_env_init(&w->env)) != WS_OK) {
+		/* the shop's key could not be read: all stays as it was */
+		logmsg("reload failed: shop key: %s; keeping the old "
+		    "configuration", ws_status_str(st));
+		w->conf = old_conf;
+		w->shop = old_shop;
+		w->codegen = old_g;
+		w->env = *old_env;
+		codegen_free(g);
+		free(shop);
+	} else {
+		codegen_free(old_g);
+		free(old_shop);
+		tz_use(w->conf.timezone);
+	}
+	free(old_env);
+}
+
+/* The master's and the housekeeper's reload: the config only. */
+static void
+reload_conf(struct worker *w)
+{
 	struct voucher_conf conf;
 	struct shop_conf *shop = NULL;
-	struct codegen *g = NULL;
-	struct buf err = BUF_INIT;
 
 	if (load_conf(w->config_path, &conf, &shop) != WS_OK) {
 		logmsg("reload failed: keeping the old configuration");
-	} else if (codegen_new(&conf, &g, &err) != WS_OK) {
-		logmsg("reload failed: code format: %s; keeping the old "
-		    "configuration", buf_cstr(&err));
-		free(shop);
-	} else {
-		codegen_free(w->codegen);
-		w->codegen = g;
-		w->conf = conf;
-		free(w->shop);
-		w->shop = shop;
-		tz_use(w->conf.timezone);
-		env_setup(w);
-		if (shop_env_init(&w->env) != WS_OK)
-			logmsg("reload: the store cannot give the shop key");
+		return;
 	}
-	buf_free(&err);
-	tmpl_cache_flush(w->cache);
+	w->conf = conf;
+	free(w->shop);
+	w->shop = shop;
+	tz_use(w->conf.timezone);
 }
 
 static int
@@ -477,13 +523,19 @@ maintainer_main(struct worker *w)
 		return 1;
 	while (!got_term) {
 		bool minute = tick % 120 == 0;
-		enum ws_status st = store_maintain(w->store, minute);
+		enum ws_status st;
+
+		if (got_hup) {
+			got_hup = 0;
+			reload_conf(w);
+		}
+		st = store_maintain(w->store, minute);
 
 		if (st == WS_OK && minute)
 			st = ops_expire_holds(w->store, 0, &n);
 		if (st == WS_OK && minute)
 			st = shop_expire_sessions(w->store, w->shop,
-			    clock_now(), &n);
+			    &w->conf, clock_now(), &n);
 		if (st == WS_ERR_RECOVER) {
 			store_close(w->store);
 			return EXIT_REOPEN;
@@ -605,7 +657,9 @@ main(int argc, char **argv)
 		pause();
 		if (got_hup) {
 			got_hup = 0;
-			for (i = 0; i < workers; i++)
+			/* children started later get the new config too */
+			reload_conf(&w);
+			for (i = 0; i <= workers; i++)
 				if (pids[i] > 0)
 					kill(pids[i], SIGHUP);
 		}

@@ -123,7 +123,8 @@ rules_amount(const struct voucher *v, const struct voucher_conf *c,
 		if (c->extra_costs != CONF_EXTRA_NEVER && b->extra > 0)
 			base += b->extra;
 	}
-	if (v->min_order > 0 && b->eligible < v->min_order)
+	if (v->min_order > 0 &&
+	    (b->goods > 0 ? b->goods : b->eligible) < v->min_order)
 		return REASON_MIN_ORDER;
 	if (v->amount_type == VOUCHER_AMOUNT_PERCENT) {
 		*amount = rules_percent_of(base, v->amount);

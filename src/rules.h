@@ -52,6 +52,9 @@ enum rules_reason {
 struct rules_basket {
 	char	 currency[4];		/* "" = do not check */
 	int64_t	 eligible;		/* eligible products (promotional) */
+	int64_t	 goods;			/* eligible products before other
+					 * vouchers, for the minimum order
+					 * (0: eligible) */
 	int64_t	 extra;			/* shipping, payment fees */
 	int64_t	 due;			/* still to pay for everything */
 	bool	 has_gift_product;	/* reason 24 */

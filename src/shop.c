@@ -301,11 +301,13 @@ sess_get(struct shop_env *e, const struct http_request *rq,
 	return session_init(s, now);
 }
 
+/* Secure once the shop is reached over HTTPS (the server says so). */
 static void
-set_cookie(struct http_response *rs, const char *id)
+set_cookie(struct http_response *rs, const struct http_request *rq,
+    const char *id)
 {
 	buf_printf(&rs->headers, "Set-Cookie: " SHOP_COOKIE "=%s; Path=/; "
-	    "HttpOnly; SameSite=Lax\r\n", id);
+	    "HttpOnly; SameSite=Lax%s\r\n", id, rq->https ? "; Secure" : "");
 }
 
 /* --- failed attempts per client address --------------------------------------- */
@@ -680,6 +682,7 @@ ctx_fill(const struct shop_env *e, const struct session *s,
 	ctx->basket.eligible = w->out.eligible -
 	    (w->out.discount - w->out.extra_discount);
 	ctx->basket.extra = w->out.extra - w->out.extra_discount;
+	ctx->basket.goods = w->out.eligible;
 	/* promotional vouchers come before money: the total, not the due */
 	ctx->basket.due = w->out.total;
 	ctx->basket.has_gift_product = w->out.has_gift;
@@ -855,6 +858,7 @@ render_page(struct shop_env *e, const struct http_request *rq,
 	}
 	shop.notice = s->flash_notice;
 	shop.login_failed = s->flash_login_failed;
+	shop.voucher_limit = voucher_limit(e, c);
 	if (ov != NULL && ov->found) {
 		const struct payment_method *pm = shopconf_payment(e->shop,
 		    ov->o.payment);
@@ -893,7 +897,7 @@ render_page(struct shop_env *e, const struct http_request *rq,
 	status_set(rs, "200 OK");
 	rs->content_type = "text/html; charset=utf-8";
 	if (fresh)
-		set_cookie(rs, s->id);
+		set_cookie(rs, rq, s->id);
 	/* the one-shot message is shown: forget it (not for HEAD) */
 	if (!fresh && !head && (s->flash_reason != 0 ||
 	    s->flash_notice[0] != '\0' || s->flash_login_failed)) {
@@ -986,6 +990,20 @@ field_product(struct action_ctx *a)
 	return id != NULL ? shopconf_product(a->e->shop, id) : NULL;
 }
 
+static int64_t
+gift_count(const struct shop_env *e, const struct session *s)
+{
+	const struct product *p;
+	int64_t n = 0;
+	uint32_t i;
+
+	for (i = 0; i < s->nlines; i++)
+		if ((p = shopconf_product(e->shop, s->lines[i].product)) !=
+		    NULL && p->kind == PRODUCT_GIFT)
+			n += s->lines[i].quantity;
+	return n;
+}
+
 static void
 act_add(struct action_ctx *a)
 {
@@ -1000,6 +1018,12 @@ act_add(struct action_ctx *a)
 	}
 	if (!field_int(a, "qty", 1, BASKET_QTY_MAX, 1, &qty)) {
 		bad_request(a, "Die Menge muss zwischen 1 und 99 liegen.");
+		return;
+	}
+	if (p->kind == PRODUCT_GIFT && gift_count(a->e, s) + qty >
+	    ORDER_GIFTS_MAX) {
+		notice(s, "Höchstens %d Geschenkgutscheine je Bestellung.",
+		    ORDER_GIFTS_MAX);
 		return;
 	}
 	i = session_find_line(s, p->id);
@@ -1033,6 +1057,12 @@ act_update(struct action_ctx *a)
 	}
 	if (!field_int(a, "qty", 0, BASKET_QTY_MAX, -1, &qty) || qty < 0) {
 		bad_request(a, "Die Menge muss zwischen 0 und 99 liegen.");
+		return;
+	}
+	if (p->kind == PRODUCT_GIFT && gift_count(a->e, a->s) -
+	    a->s->lines[i].quantity + qty > ORDER_GIFTS_MAX) {
+		notice(a->s, "Höchstens %d Geschenkgutscheine je Bestellung.",
+		    ORDER_GIFTS_MAX);
 		return;
 	}
 	if (qty == 0) {
@@ -1906,6 +1936,20 @@ handle_post(struct shop_env *e, const struct http_request *rq,
 		    "Diese Aktion gibt es nicht.");
 		goto out;
 	}
+	/* an action answers with its page: one that exists */
+	{
+		const struct tmpl *t;
+		struct diags d;
+
+		diags_init(&d);
+		st = tmpl_cache_get(e->cache, rq->page, &t, &d);
+		diags_free(&d);
+		if (st == WS_ERR_IO) {
+			plain_page(rs, "404 Not Found", "Seite nicht gefunden",
+			    "Diese Seite gibt es nicht.");
+			goto out;
+		}
+	}
 	/* every action changes state: the token must be this session's */
 	csrf_token(e, s->id, want);
 	tok = form_get(&body, "csrf", &toklen);
@@ -1936,7 +1980,7 @@ handle_post(struct shop_env *e, const struct http_request *rq,
 	rs->content_type = "text/html; charset=utf-8";
 	buf_printf(&rs->headers, "Location: %s\r\n", a.redirect);
 	if (fresh || a.rotated)
-		set_cookie(rs, s->id);
+		set_cookie(rs, rq, s->id);
 	buf_printf(&rs->body, "<!DOCTYPE html>\n<html lang=\"de\"><head>"
 	    "<meta charset=\"utf-8\"><title>Weiter</title></head><body><p>"
 	    "<a href=\"%s\">Weiter</a></p></body></html>\n", a.redirect);
@@ -1958,6 +2002,29 @@ struct paid_arg {
 	unsigned	 http;		/* refusal: 404, 409 */
 };
 
+/* The charge the shop's gift vouchers belong to, so operators see it. */
+static enum ws_status
+gift_charge_count(struct store_txn *t, uint32_t n)
+{
+	struct charge ch;
+	enum ws_status st;
+
+	st = store_charge_get(t, GIFT_CHARGE, &ch);
+	if (st == WS_ERR_NOTFOUND) {
+		memset(&ch, 0, sizeof(ch));
+		snprintf(ch.id, sizeof(ch.id), "%s", GIFT_CHARGE);
+		snprintf(ch.creator, sizeof(ch.creator), "%s", ACTOR_WEB);
+		snprintf(ch.label, sizeof(ch.label), "Geschenkgutscheine, im "
+		    "Webshop gekauft");
+		ch.created = clock_now();
+		ch.complete = true;
+	} else if (st != WS_OK) {
+		return st;
+	}
+	ch.count += n;
+	return store_charge_put(t, &ch);
+}
+
 static enum ws_status
 paid_body(struct store_txn *t, void *arg)
 {
@@ -1973,7 +2040,14 @@ paid_body(struct store_txn *t, void *arg)
 	snprintf(tkey, sizeof(tkey), "t:%s", a->txn);
 	st = store_kv_get(t, tkey, &a->b, true);
 	if (st == WS_OK) {
-		a->replay = true;	/* this confirmation came before */
+		/* this confirmation came before; for another order it is
+		 * a provider's mistake or a forgery: refuse it */
+		if (a->b.len != strlen(a->number) ||
+		    memcmp(a->b.data, a->number, a->b.len) != 0) {
+			a->http = 409;
+			return WS_ERR_REFUSED;
+		}
+		a->replay = true;
 		return WS_OK;
 	}
 	if (st != WS_ERR_NOTFOUND)
@@ -2017,6 +2091,9 @@ paid_body(struct store_txn *t, void *arg)
 			return st;
 		memcpy(a->o.gift_codes[i], v.code, sizeof(a->o.gift_codes[i]));
 	}
+	st = gift_charge_count(t, a->o.ngifts);
+	if (st != WS_OK)
+		return st;
 	a->o.state = ORDER_PAID;
 	snprintf(a->o.transaction, sizeof(a->o.transaction), "%s", a->txn);
 	st = order_encode(&a->o, &a->b);
@@ -2048,7 +2125,7 @@ codes_mail(struct shop_env *e, const struct order *o)
 	    buf_cstr(&body), NULL);
 	if (st != WS_OK)
 		e->log("order %s: gift voucher mail to %s: %s -- the codes "
-		    "are in the store (wsvoucher search --charge %s)",
+		    "are in the store (wsvoucher list --charge %s)",
 		    o->number, o->email, ws_status_str(st), GIFT_CHARGE);
 	buf_free(&body);
 	buf_free(&m);
@@ -2190,6 +2267,7 @@ shop_handle(struct shop_env *e, const struct http_request *rq,
 struct expire_arg {
 	const struct shop_conf	*sc;
 	int64_t			 now;
+	int64_t			 window;	/* attempt counters */
 	char			 (*keys)[STORE_KV_KEY_MAX + 1];
 	size_t			 n;
 };
@@ -2198,25 +2276,35 @@ static enum ws_status
 expire_collect(const char *key, const void *data, size_t len, void *arg)
 {
 	struct expire_arg *a = arg;
+	struct rec_reader r;
 	struct session s;
+	bool old;
 
 	if (a->n == EXPIRE_BATCH)
 		return WS_ERR_LIMIT;
-	if (session_decode(data, len, &s) != WS_OK ||
-	    s.seen + (int64_t)a->sc->session_hours * 3600 <= a->now)
+	if (key[0] == 's')
+		old = session_decode(data, len, &s) != WS_OK ||
+		    s.seen + (int64_t)a->sc->session_hours * 3600 <= a->now;
+	else {
+		/* "a:": count, start of its window */
+		rec_reader_init(&r, data, len);
+		(void)rec_get_u64(&r);
+		old = (int64_t)rec_get_u64(&r) + a->window <= a->now ||
+		    !rec_done(&r);
+	}
+	if (old)
 		snprintf(a->keys[a->n++], STORE_KV_KEY_MAX + 1, "%s", key);
 	return WS_OK;
 }
 
 static enum ws_status
-expire_body(struct store_txn *t, void *arg)
+expire_prefix(struct store_txn *t, struct expire_arg *a, const char *prefix)
 {
-	struct expire_arg *a = arg;
 	enum ws_status st;
 	size_t i;
 
 	a->n = 0;
-	st = store_kv_each(t, "s:", expire_collect, a);
+	st = store_kv_each(t, prefix, expire_collect, a);
 	if (st == WS_ERR_LIMIT)
 		st = WS_OK;	/* the rest next time */
 	for (i = 0; st == WS_OK && i < a->n; i++) {
@@ -2227,22 +2315,46 @@ expire_body(struct store_txn *t, void *arg)
 	return st;
 }
 
+static enum ws_status
+expire_sessions_body(struct store_txn *t, void *arg)
+{
+	return expire_prefix(t, arg, "s:");
+}
+
+static enum ws_status
+expire_counters_body(struct store_txn *t, void *arg)
+{
+	return expire_prefix(t, arg, "a:");
+}
+
 enum ws_status
 shop_expire_sessions(struct store *s, const struct shop_conf *sc,
-    int64_t now, uint64_t *n)
+    const struct voucher_conf *vc, int64_t now, uint64_t *n)
 {
 	struct expire_arg a;
 	enum ws_status st;
+	unsigned round;
 
 	*n = 0;
 	memset(&a, 0, sizeof(a));
 	a.sc = sc;
 	a.now = now;
+	a.window = (int64_t)vc->attempts_window_minutes * 60;
 	if ((a.keys = calloc(EXPIRE_BATCH, sizeof(*a.keys))) == NULL)
 		return WS_ERR_NOMEM;
-	st = store_txn_run(s, expire_body, &a);
-	if (st == WS_OK)
-		*n = a.n;
+	/* batches in short transactions; a few per call, the rest later */
+	for (round = 0, st = WS_OK; st == WS_OK && round < 16; round++) {
+		st = store_txn_run(s, expire_sessions_body, &a);
+		if (st == WS_OK)
+			*n += a.n;
+		if (a.n < EXPIRE_BATCH)
+			break;
+	}
+	for (round = 0; st == WS_OK && round < 16; round++) {
+		st = store_txn_run(s, expire_counters_body, &a);
+		if (a.n < EXPIRE_BATCH)
+			break;
+	}
 	free(a.keys);
 	return st;
 }

@@ -58,6 +58,7 @@ struct http_request {
 	const char	*content_type;	/* may be NULL */
 	const char	*body;
 	size_t		 body_len;
+	bool		 https;		/* reached over TLS: Secure cookie */
 };
 
 struct http_response {
@@ -77,9 +78,12 @@ void		shop_response_free(struct http_response *rs);
 /* Never fails: problems become 4xx/5xx pages (and a log line). */
 void		shop_handle(struct shop_env *e, const struct http_request *rq,
 		    struct http_response *rs);
-/* Housekeeping: deletes sessions unused for Session-Hours; *n = how many. */
+/*
+ * Housekeeping: deletes sessions unchanged for Session-Hours (*n = how
+ * many) and failed-attempt counters whose window has passed.
+ */
 enum ws_status	shop_expire_sessions(struct store *s, const struct shop_conf *sc,
-		    int64_t now, uint64_t *n);
+		    const struct voucher_conf *vc, int64_t now, uint64_t *n);
 /* The provider's signature of a callback: hex HMAC-SHA256 of msg. */
 void		shop_callback_sign(const char *secret, const char *msg,
 		    char out[65]);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mail.h"
 #include "num.h"
 #include "shopconf.h"
 
@@ -514,6 +515,17 @@ customer_pair(void *arg, unsigned line, const char *k, size_t kn,
 		perr(p, line, "", "login \"%.*s\": 1 to %d characters, no "
 		    "spaces", (int)(kn > 40 ? 40 : kn), k, SHOP_LOGIN_MAX);
 		return;
+	}
+	{
+		char mail[SHOP_LOGIN_MAX + 1];
+
+		/* orders are confirmed to the login */
+		copy(mail, sizeof(mail), k, kn);
+		if (!mail_address_ok(mail)) {
+			perr(p, line, "", "login \"%s\": the login is the "
+			    "customer's mail address", mail);
+			return;
+		}
 	}
 	if (p->s->ncustomers == SHOP_CUSTOMERS_MAX) {
 		perr(p, line, "", "at most %d customers", SHOP_CUSTOMERS_MAX);

@@ -714,7 +714,13 @@ s_input_place_order(struct tag_env *e, struct tval *o)
 static void
 s_multi_allowed(struct tag_env *e, struct tval *o)
 {
-	val_bool(o, env_conf(e)->multi_voucher_allow == CONF_MULTI_YES);
+	const struct tmpl_shop *sh = e->data != NULL ? e->data->shop : NULL;
+
+	/* the shop knows the visitor: test customers may have several */
+	if (sh != NULL && sh->voucher_limit > 0)
+		val_bool(o, sh->voucher_limit > 1);
+	else
+		val_bool(o, env_conf(e)->multi_voucher_allow == CONF_MULTI_YES);
 }
 
 /* --- the shop's own data (catalog, payment, customer, order) ------------------ */
@@ -1154,8 +1160,8 @@ static const struct tag tags[] = {
 	    "Set when the logged-in customer counts as new "
 	    "(NewCustomerDefinition)."),
 	STAG("MultiVoucher_isAllowed", s_multi_allowed, T_YESNO,
-	    "Set when several vouchers per order are allowed "
-	    "(MultiVoucher-Allow = yes)."),
+	    "Set when this visitor may use several vouchers in one order "
+	    "(MultiVoucher-Allow = yes, or test for a test customer)."),
 	STAG("Order_Due", o_due, T_MONEY,
 	    "What the order placed last leaves to pay."),
 	STAG("Order_Exists", o_exists, T_YESNO,

@@ -98,6 +98,7 @@ struct tmpl_shop {
 	bool				 customer_is_new;
 	const char			*notice;	/* one-shot message */
 	bool				 login_failed;
+	unsigned			 voucher_limit;	/* 0: per config */
 	const struct tmpl_order		*order;
 };
 

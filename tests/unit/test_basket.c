@@ -173,6 +173,25 @@ Test(basket, proportional_split_and_vat)
 	cr_expect_eq(out.line_discount[0], 100, "all on the 19 %% line");
 }
 
+/* highest-rate: what the 19 % lines cannot take goes to the others */
+Test(basket, highest_rate_spills_over)
+{
+	struct basket_line_in lines[] = {
+		{ 500, 1, 1900, true, false },
+		{ 2000, 1, 700, true, false },
+	};
+	struct voucher v = promo(1000);
+	struct basket_in in = { lines, 2, 0, 1900, 0, &v, 1 };
+	struct basket_out out;
+
+	conf.vat_type = CONF_VAT_HIGHEST_RATE;
+	cr_assert_eq(basket_compute(&in, &conf, &out), WS_OK);
+	cr_expect_eq(out.line_discount[0], 500, "the 19 %% line first");
+	cr_expect_eq(out.line_discount[1], 500, "the rest on the 7 %% line");
+	cr_expect_eq(out.taxes[1].gross, 0, "no negative base");
+	cr_expect_geq(out.taxes[1].tax, 0);
+}
+
 Test(basket, percent_and_min_order)
 {
 	struct basket_line_in lines[] = { book, mug };

@@ -145,7 +145,7 @@ static const char good[] =
     "<Shop-Customers>\n"
     "neu@example.com = " HASH " | 0 | Nina Neumann\n"		/* 35 */
     "stamm@example.com = " HASH " | 3 | Stefan Stammkunde | test, discount\n"
-    "rabatt = " HASH " | 12 | Rita Rabatt | DISCOUNT\n"
+    "rabatt@example.com = " HASH " | 12 | Rita Rabatt | DISCOUNT\n"
     "</Shop-Customers>\n";
 
 /* good[] in text */
@@ -251,7 +251,7 @@ Test(shopconf, good_file)
 	cr_expect_str_eq(c->name, "Stefan Stammkunde");
 	cr_expect(c->test);
 	cr_expect(c->discount);
-	c = shopconf_customer(shop, "rabatt");
+	c = shopconf_customer(shop, "rabatt@example.com");
 	cr_assert_not_null(c);
 	cr_expect_eq(c->previous_orders, 12);
 	cr_expect_not(c->test);
@@ -549,7 +549,8 @@ static const unsigned where_line[] = { [CK] = 8, [PR] = 12, [CU] = 16 };
 		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define P512	P64 P64 P64 P64 P64 P64 P64 P64
 #define ID33	"aaaaaaaaaabbbbbbbbbbccccccccccddd"
-#define LOGIN65	ID33 "eeeeeeeeeeffffffffffgggggggggghh"
+/* a mail address one character too long; its first 64 are one too */
+#define LOGIN65	ID33 "eeeeeeeeeefffffffff@example.comm"
 
 static const struct {
 	enum where	 where;
@@ -720,6 +721,7 @@ static const struct {
 	{ CU, "k@example.com = " HASH " | 0 |", "k@example.com",
 	    "a name of 1 to 128", __LINE__ },
 	{ CU, LOGIN65 " = " HASH " | 0 | K", "", "login", __LINE__ },
+	{ CU, "rabatt = " HASH " | 0 | K", "", "mail address", __LINE__ },
 };
 
 Test(shopconf, errors)
@@ -822,7 +824,7 @@ Test(shopconf, limits_exceeded)
 	    "y = 1,00 | 19 | eligible | %s\n"			/* 10 */
 	    "</Shop-Products>\n"
 	    "<Shop-Customers>\n"				/* 12 */
-	    "k = " HASH " | 1000001 | K\n"			/* 13 */
+	    "k@example.com = " HASH " | 1000001 | K\n"			/* 13 */
 	    "%s = " HASH " | 0 | K\n"				/* 14 */
 	    "</Shop-Customers>\n", name129, LOGIN65), WS_OK);
 	cr_expect_eq(parse(text.data), WS_ERR_INVALID);
@@ -833,7 +835,7 @@ Test(shopconf, limits_exceeded)
 	cr_expect(tu_diags_has(&d, 9, "x", "price"), "%s", dump);
 	cr_expect(tu_diags_has(&d, 10, "y", "a name of 1 to 128"), "%s",
 	    dump);
-	cr_expect(tu_diags_has(&d, 13, "k", "from 0 to 1000000"), "%s", dump);
+	cr_expect(tu_diags_has(&d, 13, "k@example.com", "from 0 to 1000000"), "%s", dump);
 	cr_expect(tu_diags_has(&d, 14, "", "login"), "%s", dump);
 }
 
@@ -853,7 +855,7 @@ Test(shopconf, every_error_reported_on_its_line)
 	    "a = 1,00 | 19 | eligible | A\n"		/* 14 */
 	    "</Shop-Products>\n"
 	    "<Shop-Customers>\n"			/* 16 */
-	    "k = nohash | 0 | K\n"			/* 17 */
+	    "k@example.com = nohash | 0 | K\n"	/* 17 */
 	    "</Shop-Customers>\n";
 	char dump[2048];
 
@@ -865,7 +867,8 @@ Test(shopconf, every_error_reported_on_its_line)
 	cr_expect(tu_diags_has(&d, 8, "Session-Hours", NULL), "%s", dump);
 	cr_expect(tu_diags_has(&d, 12, "b", "price"), "%s", dump);
 	cr_expect(tu_diags_has(&d, 14, "a", "listed twice"), "%s", dump);
-	cr_expect(tu_diags_has(&d, 17, "k", "password hash"), "%s", dump);
+	cr_expect(tu_diags_has(&d, 17, "k@example.com", "password hash"),
+	    "%s", dump);
 }
 
 Test(shopconf, appends_to_existing_diags)
