@@ -122,6 +122,49 @@ add_tax(struct basket_out *out, unsigned rate, int64_t gross)
 	out->taxes[i].gross += gross;
 }
 
+/*
+ * UseRoundedPercentalMultiVoucherDiscount = no: the percentages are
+ * computed exactly (to 1/10000 cent) and only their running sum is
+ * rounded, so each voucher takes the sum's growth.  The base a voucher
+ * sees is what the earlier ones left, in whole cents; adding back what
+ * rounding took or gave so far makes it the exact base.
+ */
+struct percent_sum {
+	wide	 exact;		/* 1/10000 cents */
+	int64_t	 rounded;	/* cents taken so far */
+};
+
+static int64_t
+percent_rounded_once(struct percent_sum *ps, const struct voucher *v,
+    const struct voucher_conf *c, const struct rules_basket *rb,
+    int64_t rounded_alone)
+{
+	int64_t base, cap, amt;
+	wide exact_base, share, target;
+
+	if (rb->eligible <= 0)
+		base = rb->extra;	/* ExtraCosts-Apply = always */
+	else
+		base = rb->eligible + (c->extra_costs != CONF_EXTRA_NEVER &&
+		    rb->extra > 0 ? rb->extra : 0);
+	exact_base = (wide)base * 10000 + ((wide)ps->rounded * 10000 -
+	    ps->exact);
+	share = exact_base * v->amount / 10000;
+	ps->exact += share;
+	target = (ps->exact + 5000) / 10000;
+	amt = (int64_t)(target - ps->rounded);
+	/* never more than the voucher alone could take */
+	cap = rounded_alone + 1 < base ? rounded_alone + 1 : base;
+	if (amt > cap)
+		amt = cap;
+	if (rb->due >= 0 && amt > rb->due)
+		amt = rb->due;
+	if (amt < 0)
+		amt = 0;
+	ps->rounded += amt;
+	return amt;
+}
+
 static void
 compute(const struct basket_in *in, const struct voucher_conf *c,
     int64_t fee, struct basket_out *out)
@@ -129,6 +172,7 @@ compute(const struct basket_in *in, const struct voucher_conf *c,
 	struct rules_basket rb;
 	struct voucher v;
 	int64_t rem_e, rem_x, rem_t, goods_discount = 0, amt, take;
+	struct percent_sum ps = { 0, 0 };
 	size_t i, pass;
 	unsigned r;
 
@@ -178,6 +222,9 @@ compute(const struct basket_in *in, const struct voucher_conf *c,
 				out->reason[i] = r;
 				continue;
 			}
+			if (promo && v.amount_type == VOUCHER_AMOUNT_PERCENT &&
+			    !c->use_rounded_percent_multi)
+				amt = percent_rounded_once(&ps, &v, c, &rb, amt);
 			out->deduction[i] = amt;
 			rem_t -= amt;
 			if (!promo) {

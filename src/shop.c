@@ -380,10 +380,60 @@ addr_failures(struct shop_env *e, const char *addr, bool add, uint64_t *n)
 
 /* --- customers ------------------------------------------------------------------ */
 
+/*
+ * "c:LOGIN" holds the customer's orders in the store: all of them, then
+ * the completed ones (placed with nothing to wait for, or paid).
+ */
+struct order_counts {
+	uint64_t	 all;
+	uint64_t	 completed;
+};
+
+static enum ws_status
+counts_decode(const struct buf *b, struct order_counts *oc)
+{
+	struct rec_reader r;
+
+	rec_reader_init(&r, b->data, b->len);
+	oc->all = rec_get_u64(&r);
+	/* records of before NewCustomerDefinition held all only: count
+	 * those orders as completed (a customer with orders is not new) */
+	oc->completed = r.left > 0 ? rec_get_u64(&r) : oc->all;
+	return rec_done(&r) && oc->completed <= oc->all ? WS_OK : WS_ERR_DB;
+}
+
+static enum ws_status
+counts_add(struct store_txn *t, const char *login, struct buf *b,
+    unsigned all, unsigned completed)
+{
+	char key[STORE_KV_KEY_MAX + 1];
+	struct order_counts oc = { 0, 0 };
+	struct buf enc = BUF_INIT;
+	enum ws_status st;
+
+	snprintf(key, sizeof(key), "c:%s", login);
+	st = store_kv_get(t, key, b, true);
+	if (st == WS_OK)
+		st = counts_decode(b, &oc);
+	else if (st == WS_ERR_NOTFOUND)
+		st = WS_OK;
+	if (st != WS_OK)
+		return st;
+	oc.all += all;
+	oc.completed += completed;
+	st = rec_put_u64(&enc, oc.all);
+	if (st == WS_OK)
+		st = rec_put_u64(&enc, oc.completed);
+	if (st == WS_OK)
+		st = store_kv_put(t, key, enc.data, enc.len);
+	buf_free(&enc);
+	return st;
+}
+
 struct count_arg {
-	const char	*login;
-	uint64_t	 n;
-	struct buf	 b;
+	const char		*login;
+	struct order_counts	 n;
+	struct buf		 b;
 };
 
 static enum ws_status
@@ -391,26 +441,27 @@ count_body(struct store_txn *t, void *arg)
 {
 	struct count_arg *a = arg;
 	char key[STORE_KV_KEY_MAX + 1];
-	struct rec_reader r;
 	enum ws_status st;
 
-	a->n = 0;
+	memset(&a->n, 0, sizeof(a->n));
 	snprintf(key, sizeof(key), "c:%s", a->login);
 	st = store_kv_get(t, key, &a->b, false);
 	if (st == WS_ERR_NOTFOUND)
 		return WS_OK;
 	if (st != WS_OK)
 		return st;
-	rec_reader_init(&r, a->b.data, a->b.len);
-	a->n = rec_get_u64(&r);
-	return rec_done(&r) ? WS_OK : WS_ERR_DB;
+	return counts_decode(&a->b, &a->n);
 }
 
-/* Is the customer new (NewCustomerDefinition: no order at all)? */
+/*
+ * Is the customer new?  NewCustomerDefinition: no order at all, or no
+ * completed one; the orders of the account before this shop (config)
+ * count as completed.
+ */
 static enum ws_status
 customer_is_new(struct shop_env *e, const struct customer *c, bool *is_new)
 {
-	struct count_arg a = { c->login, 0, BUF_INIT };
+	struct count_arg a = { c->login, { 0, 0 }, BUF_INIT };
 	enum ws_status st;
 
 	*is_new = false;
@@ -418,8 +469,11 @@ customer_is_new(struct shop_env *e, const struct customer *c, bool *is_new)
 		return WS_OK;
 	st = store_read_run(e->store, count_body, &a);
 	buf_free(&a.b);
-	*is_new = st == WS_OK && a.n == 0;
-	return st;
+	if (st != WS_OK)
+		return st;
+	*is_new = e->conf->new_customer_definition ==
+	    CONF_NEWCUST_NO_COMPLETED ? a.n.completed == 0 : a.n.all == 0;
+	return WS_OK;
 }
 
 static const struct customer *
@@ -559,6 +613,7 @@ view_compute(const struct shop_env *e, const struct session *s,
 	enum ws_status st;
 	int64_t goods = 0;
 	size_t i, k;
+	bool show;
 
 	w->nlines = 0;
 	for (i = 0; i < s->nlines; i++) {
@@ -619,9 +674,15 @@ view_compute(const struct shop_env *e, const struct session *s,
 			w->out.reason[w->use_at[i]] = o.reason[i];
 		}
 	}
+	/* the share of each line only where a percentage voucher takes
+	 * something and the operator wants it shown */
+	show = false;
+	for (i = 0; i < w->nv && e->conf->show_percent_per_position; i++)
+		show = show || (w->v[i].amount_type ==
+		    VOUCHER_AMOUNT_PERCENT && w->out.deduction[i] > 0);
 	for (i = 0; i < w->nlines; i++) {
 		w->lines[i].line_price = w->out.line_price[i];
-		w->lines[i].discount = w->out.line_discount[i];
+		w->lines[i].discount = show ? w->out.line_discount[i] : 0;
 	}
 	for (i = 0; i < w->nv; i++) {
 		w->tv[i].deduction = w->out.deduction[i];
@@ -1427,32 +1488,6 @@ next_order_number(struct store_txn *t, struct buf *b, char *out, size_t size)
 }
 
 static enum ws_status
-count_order(struct store_txn *t, const char *login, struct buf *b)
-{
-	char key[STORE_KV_KEY_MAX + 1];
-	struct rec_reader r;
-	struct buf enc = BUF_INIT;
-	uint64_t n = 0;
-	enum ws_status st;
-
-	snprintf(key, sizeof(key), "c:%s", login);
-	st = store_kv_get(t, key, b, true);
-	if (st == WS_OK) {
-		rec_reader_init(&r, b->data, b->len);
-		n = rec_get_u64(&r);
-		if (!rec_done(&r))
-			return WS_ERR_DB;
-	} else if (st != WS_ERR_NOTFOUND) {
-		return st;
-	}
-	st = rec_put_u64(&enc, n + 1);
-	if (st == WS_OK)
-		st = store_kv_put(t, key, enc.data, enc.len);
-	buf_free(&enc);
-	return st;
-}
-
-static enum ws_status
 refuse(struct place_arg *a, unsigned reason, const char *why)
 {
 	a->reason = reason;
@@ -1575,7 +1610,8 @@ place_body(struct store_txn *t, void *arg)
 	if (st == WS_OK)
 		st = store_kv_put(t, key, a->b.data, a->b.len);
 	if (st == WS_OK && a->c != NULL)
-		st = count_order(t, a->c->login, &a->b);
+		st = counts_add(t, a->c->login, &a->b, 1,
+		    a->o.state == ORDER_PLACED ? 1 : 0);
 	if (st != WS_OK)
 		return st;
 	/* the basket is now the order */
@@ -2092,6 +2128,8 @@ paid_body(struct store_txn *t, void *arg)
 		memcpy(a->o.gift_codes[i], v.code, sizeof(a->o.gift_codes[i]));
 	}
 	st = gift_charge_count(t, a->o.ngifts);
+	if (st == WS_OK && a->o.customer[0] != '\0')
+		st = counts_add(t, a->o.customer, &a->b, 0, 1);
 	if (st != WS_OK)
 		return st;
 	a->o.state = ORDER_PAID;

@@ -59,6 +59,8 @@ struct http_request {
 	const char	*body;
 	size_t		 body_len;
 	bool		 https;		/* reached over TLS: Secure cookie */
+	const char	*authorization;	/* API: Authorization header */
+	const char	*idempotency_key; /* API: Idempotency-Key header */
 };
 
 struct http_response {

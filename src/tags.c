@@ -1023,6 +1023,29 @@ v_not_applicable_text(struct tag_env *e, struct tval *o)
 		    sizeof(c->text_not_applicable));
 }
 
+/* A single-use code spent, or a balance gone; universal codes are never. */
+static bool
+used_up(const struct voucher *v)
+{
+	if (voucher_type_is_universal(v->type))
+		return false;
+	if (voucher_has_balance(v))
+		return v->balance <= 0;
+	return v->redeemed > 0;
+}
+
+static void
+v_used_number_text(struct tag_env *e, struct tval *o)
+{
+	const struct tmpl_voucher *tv = env_voucher(e);
+	const struct voucher_conf *c = env_conf(e);
+
+	if (tv == NULL || !tv->exists || !used_up(&tv->v))
+		val_none(o);
+	else
+		val_field(o, c->text_used_number, sizeof(c->text_used_number));
+}
+
 /* --- the table ------------------------------------------------------------------ */
 
 #define T_YESNO		"yes/no"
@@ -1077,7 +1100,10 @@ static const struct tag tags[] = {
 	BTAG("ItemCount", b_item_count, T_NUMBER,
 	    "Number of lines in the basket."),
 	ITAG("Item_Discount", i_discount, T_MONEY,
-	    "Promotional discount on this line; not set when there is none."),
+	    "Promotional discount on this line; not set when there is none. "
+	    "The shop sets it only with "
+	    "ShowPercentalVoucherDiscountForPosition-Allow = yes and a "
+	    "percentage voucher that takes something."),
 	ITAG("Item_ID", i_id, T_TEXT,
 	    "Product number of the line."),
 	ITAG("Item_Name", i_name, T_TEXT,
@@ -1324,6 +1350,9 @@ static const struct tag tags[] = {
 	    T_YESNO,
 	    "Individual multi-use code: bound to the first logged-in customer "
 	    "who redeems it, then usable only by that customer."),
+	VTAG("UsedVoucherNumber_Text", v_used_number_text, T_TEXT,
+	    "The UsedVoucherNumber text of <Voucher-Txt> when the loaded code "
+	    "is spent: a single-use code redeemed or a balance at 0,00."),
 	VTAG("ValidFrom_date", v_valid_from, T_DATE,
 	    "First day of validity; not set when there is no lower bound."),
 	VTAG("ValidUntil_date", v_valid_until, T_DATE,

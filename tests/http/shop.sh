@@ -444,6 +444,18 @@ add g2 book-20
 code g2 "$gcode"
 expect "the bought code pays in the shop: 20 + 5 - 25" "$(due_of g2)" "0,00 EUR"
 [ "$before" -lt "$n2" ] && ok "mails: $before before, $n2 after" || bad "mails were written"
+# a provider's confirmation used again, for another order: refused
+session g3
+add g3 gift-25
+order g3 paypal
+gnum=$(order_number g3)
+callback "$secret" TX-1 2500
+expect "the same transaction for another order: 409" "$code" "409"
+page g3 ws_order_done.htm
+grep -q 'Wir warten auf die Bestätigung' "$tmp/g3.html" &&
+    ok "that order still waits for its payment" || bad "that order still waits for its payment"
+callback "$secret" TX-3 2500
+expect "its own transaction: 200 processed" "$code $(cat "$tmp/cb")" "200 processed"
 
 # --- 14. one visitor, several requests at once ------------------------------------
 # padd PRODUCT / porder: one request of visitor q that only reads the

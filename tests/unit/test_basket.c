@@ -214,6 +214,48 @@ Test(basket, percent_and_min_order)
 	cr_expect_eq(out.due, 2000);
 }
 
+/* 3 cents, two 50 % vouchers: 1,5 + 0,75 cents rounded once or each. */
+Test(basket, percent_rounding_of_several)
+{
+	struct basket_line_in line = { 3, 1, 1900, true, false };
+	struct voucher v[2] = { percent(5000), percent(5000) };
+	struct basket_in in = { &line, 1, 0, 1900, 0, v, 2 };
+	struct basket_out out;
+
+	conf.extra_costs = CONF_EXTRA_NEVER;
+	conf.use_rounded_percent_multi = false;
+	cr_assert_eq(basket_compute(&in, &conf, &out), WS_OK);
+	cr_expect_eq(out.deduction[0], 2);
+	cr_expect_eq(out.deduction[1], 0, "2,25 cents rounded once: 2");
+	cr_expect_eq(out.discount, 2);
+	cr_expect_eq(out.due, 1);
+
+	conf.use_rounded_percent_multi = true;
+	cr_assert_eq(basket_compute(&in, &conf, &out), WS_OK);
+	cr_expect_eq(out.deduction[0], 2);
+	cr_expect_eq(out.deduction[1], 1, "each rounded: 2 + 1 (0,5)");
+	cr_expect_eq(out.discount, 3);
+	cr_expect_eq(out.due, 0);
+}
+
+/* 10,05 EUR, 10 % and 15 %: both ways agree where no half cent meets. */
+Test(basket, percent_rounding_agrees_on_whole_cents)
+{
+	struct basket_line_in line = { 1000, 1, 1900, true, false };
+	struct voucher v[2] = { percent(1000), percent(1500) };
+	struct basket_in in = { &line, 1, 0, 1900, 0, v, 2 };
+	struct basket_out a, b;
+
+	conf.extra_costs = CONF_EXTRA_NEVER;
+	conf.use_rounded_percent_multi = false;
+	cr_assert_eq(basket_compute(&in, &conf, &a), WS_OK);
+	conf.use_rounded_percent_multi = true;
+	cr_assert_eq(basket_compute(&in, &conf, &b), WS_OK);
+	cr_expect_eq(a.deduction[0], 100);
+	cr_expect_eq(a.deduction[1], 135);
+	cr_expect_eq(a.discount, b.discount);
+}
+
 Test(basket, gift_products_take_no_voucher)
 {
 	struct basket_line_in lines[] = { { 2500, 1, 0, false, true }, mug };

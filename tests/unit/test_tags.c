@@ -436,6 +436,13 @@ Test(tags, value_voucher_with_balance)
 	cr_expect_eq(v.type, TVAL_MONEY);
 	cr_expect_not(tval_is_set(&v));
 	cr_expect_str_eq(fmt(&v, &fx.conf), "0,00 EUR");
+	/* spent: the UsedVoucherNumber text, not before */
+	cr_expect_str_eq(text_of("VOUCHER-UsedVoucherNumber_Text", &fx.env),
+	    fx.conf.text_used_number);
+	tv.v.balance = 1;
+	cr_expect_eq(get("VOUCHER-UsedVoucherNumber_Text", &fx.env).type,
+	    TVAL_NONE);
+	tv.v.balance = 0;
 	/* no reservation, no deduction, no dates */
 	tv.reserved = false;
 	tv.deduction = 0;
