@@ -16,12 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "charge.h"
 #include "cli_out.h"
 #include "clock.h"
 #include "codegen.h"
+#include "hmac.h"
 #include "shopconf.h"
 #include "conf.h"
 #include "io.h"
@@ -73,6 +75,8 @@ usage(FILE *fp)
 "                               processes, checkpoints, expired holds\n"
 "  lint FILE...                 check templates, print every problem\n"
 "  tags                         print the tag reference (doc/tags.md)\n"
+"  apikey NAME OPERATIONS       make a key for a POS/ERP client; print it\n"
+"                               and its <Voucher-API> line\n"
 "  passwd                       read a password on standard input, print\n"
 "                               its hash for <Shop-Customers>\n"
 "  demo                         a store in a temporary folder with one\n"
@@ -310,6 +314,55 @@ cmd_passwd(int argc)
 		explicit_bzero(cd, sizeof(*cd));
 	free(cd);
 	return rc;
+}
+
+/*
+ * apikey NAME OPERATIONS: a new random key for a POS/ERP client.  The key
+ * is printed once, for the client; the config line holds only its
+ * SHA-256, so the config file never reveals a working key.  A plain hash
+ * suffices (no slow password hash): the key is 256 random bits, nothing
+ * a dictionary could guess.
+ */
+static int
+cmd_apikey(int argc, char **argv)
+{
+	uint8_t rnd[32], digest[SHA256_DIGEST_LEN];
+	char key[2 * sizeof(rnd) + 1], hex[SHA256_HEX_LEN];
+	size_t i, n;
+
+	if (argc != 3) {
+		problem("usage: wsvoucher apikey NAME OPERATIONS   (e.g. "
+		    "wsvoucher apikey pos-1 check,reserve,redeem,cancel)");
+		return EXIT_USAGE;
+	}
+	n = strlen(argv[1]);
+	if (n == 0 || n > API_CLIENT_MAX ||
+	    strspn(argv[1], "abcdefghijklmnopqrstuvwxyz0123456789-_") != n) {
+		problem("apikey: a client name of 1 to %d characters a-z, 0-9, "
+		    "- and _", API_CLIENT_MAX);
+		return EXIT_USAGE;
+	}
+	for (i = 0; argv[2][i] != '\0'; i++)
+		if (argv[2][i] == '|' || argv[2][i] == '\n' ||
+		    argv[2][i] == '#') {
+			problem("apikey: operations are a list like "
+			    "check,reserve,redeem (or all)");
+			return EXIT_USAGE;
+		}
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
+		problem("apikey: no randomness from the kernel");
+		return EXIT_PROBLEM;
+	}
+	hex_encode(rnd, sizeof(rnd), key);
+	sha256(key, strlen(key), digest);
+	hex_encode(digest, sizeof(digest), hex);
+	printf("# key for the client (shown once; give it to the POS/ERP):\n"
+	    "#   Authorization: Bearer %s:%s\n"
+	    "# line for <Voucher-API> in shop.config:\n"
+	    "%s = sha256:%s | %s\n", argv[1], key, argv[1], hex, argv[2]);
+	explicit_bzero(rnd, sizeof(rnd));
+	explicit_bzero(key, sizeof(key));
+	return 0;
 }
 
 /* --- charge ------------------------------------------------------------------ */
@@ -1578,6 +1631,8 @@ main(int argc, char **argv)
 		return cmd_tags(argc);
 	if (strcmp(cmd, "passwd") == 0)
 		return cmd_passwd(argc);
+	if (strcmp(cmd, "apikey") == 0)
+		return cmd_apikey(argc, argv);
 	rc = load_config(&c);
 	if (rc != 0)
 		return rc;

@@ -28,6 +28,7 @@
 
 #include <fcgiapp.h>
 
+#include "api.h"
 #include "clock.h"
 #include "codegen.h"
 #include "conf.h"
@@ -54,6 +55,8 @@ struct worker {
 	struct shop_env		 env;
 	bool			 reopen;	/* store said: reopen */
 };
+
+#define API_BODY_LIMIT	16384	/* API bodies but import (apireq.h) */
 
 static volatile sig_atomic_t got_term, got_hup, got_chld;
 static bool use_syslog;		/* --syslog: else stderr */
@@ -314,6 +317,61 @@ read_body(FCGX_Request *req, size_t max, struct buf *body)
 	return 0;
 }
 
+/* /api/OPERATION: the POS/ERP API, answers in XML (api.c). */
+static void
+handle_api(struct worker *w, FCGX_Request *req, const char *method,
+    const char *info)
+{
+	struct http_request rq;
+	struct http_response rs;
+	struct buf body = BUF_INIT;
+	char op[16];
+	size_t n;
+	int bad;
+
+	shop_response_init(&rs);
+	memset(&rq, 0, sizeof(rq));
+	op[0] = '\0';
+	if (info != NULL && info[0] == '/' && (n = strlen(info + 1)) > 0 &&
+	    n < sizeof(op) && strspn(info + 1, "abcdefghijklmnopqrstuvwxyz") ==
+	    n)
+		memcpy(op, info + 1, n + 1);
+	/* the largest body an operation takes; each checks its own */
+	bad = read_body(req, w->shop->api.import_max_bytes > API_BODY_LIMIT ?
+	    w->shop->api.import_max_bytes : API_BODY_LIMIT, &body);
+	rq.method = method != NULL ? method : "";
+	rq.page = op;
+	rq.remote_addr = FCGX_GetParam("REMOTE_ADDR", req->envp);
+	rq.content_type = FCGX_GetParam("CONTENT_TYPE", req->envp);
+	rq.authorization = FCGX_GetParam("HTTP_AUTHORIZATION", req->envp);
+	rq.idempotency_key = FCGX_GetParam("HTTP_IDEMPOTENCY_KEY", req->envp);
+	if (bad != 0) {
+		snprintf(rs.status, sizeof(rs.status), "%s", bad == 413 ?
+		    "413 Content Too Large" : bad == 503 ?
+		    "503 Service Unavailable" : "400 Bad Request");
+		rs.content_type = "application/xml; charset=utf-8";
+		buf_printf(&rs.body, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+		    "\n<answer xmlns=\"urn:wsvoucher:api:1\" op=\"none\" "
+		    "result=\"invalid\">\n  <error>%s</error>\n</answer>\n",
+		    bad == 413 ? "the body is larger than any operation takes" :
+		    "the body could not be read");
+	} else {
+		rq.body = buf_cstr(&body);
+		rq.body_len = body.len;
+		w->env.reopen = false;
+		api_handle(&w->env, &rq, &rs);
+		if (w->env.reopen && reopen_store(w) == WS_OK) {
+			shop_response_free(&rs);
+			shop_response_init(&rs);
+			w->env.reopen = false;
+			api_handle(&w->env, &rq, &rs);
+		}
+	}
+	respond(req, &rs, false);
+	shop_response_free(&rs);
+	buf_free(&body);
+}
+
 static void
 handle(struct worker *w, FCGX_Request *req)
 {
@@ -329,6 +387,10 @@ handle(struct worker *w, FCGX_Request *req)
 	int bad;
 
 	shop_response_init(&rs);
+	if (script != NULL && strcmp(script, "/api") == 0) {
+		handle_api(w, req, method, info);
+		return;
+	}
 	/*
 	 * A prefix mapping (/shop) gives the page in PATH_INFO, an extension
 	 * mapping (*.htm) in SCRIPT_NAME; neither is the start page.
@@ -536,6 +598,8 @@ maintainer_main(struct worker *w)
 		if (st == WS_OK && minute)
 			st = shop_expire_sessions(w->store, w->shop,
 			    &w->conf, clock_now(), &n);
+		if (st == WS_OK && minute)
+			st = api_expire_ids(w->store, w->shop, clock_now(), &n);
 		if (st == WS_ERR_RECOVER) {
 			store_close(w->store);
 			return EXIT_REOPEN;

@@ -1206,3 +1206,75 @@ ops_import(struct store *s, const struct import_set *set, const char *path,
 
 	return store_txn_run(s, import_body, &a);
 }
+
+/* --- more bodies inside a caller's transaction (the API) ------------------- */
+
+enum ws_status
+ops_activate_in(struct store_txn *t, const struct voucher_conf *c,
+    const char *code, const struct ops_ctx *ctx, int64_t hold_seconds,
+    struct ops_result *res)
+{
+	struct op_arg a = { c, code, ctx, 0, hold_seconds, NULL, res };
+
+	if (ctx_check(ctx) != WS_OK)
+		return WS_ERR_INVALID;
+	return activate_body(t, &a);
+}
+
+enum ws_status
+ops_redeem_in(struct store_txn *t, const struct voucher_conf *c,
+    const char *code, const struct ops_ctx *ctx, int64_t amount,
+    struct ops_result *res)
+{
+	struct op_arg a = { c, code, ctx, amount, 0, NULL, res };
+
+	if (ctx_check(ctx) != WS_OK)
+		return WS_ERR_INVALID;
+	return redeem_body(t, &a);
+}
+
+enum ws_status
+ops_invalidate_in(struct store_txn *t, const char *code,
+    const struct ops_ctx *ctx, const char *why, struct ops_result *res)
+{
+	struct op_arg a = { NULL, code, ctx, 0, 0, why, res };
+
+	if (ctx_check(ctx) != WS_OK)
+		return WS_ERR_INVALID;
+	if (why == NULL || why[0] == '\0' || strlen(why) > VOUCHER_REASON_MAX)
+		return WS_ERR_INVALID;
+	return invalidate_body(t, &a);
+}
+
+enum ws_status
+ops_topup_in(struct store_txn *t, const char *code, const struct ops_ctx *ctx,
+    int64_t amount, struct ops_result *res)
+{
+	struct op_arg a = { NULL, code, ctx, amount, 0, NULL, res };
+
+	if (ctx_check(ctx) != WS_OK)
+		return WS_ERR_INVALID;
+	if (ctx->channel != VOUCHER_CHANNEL_POS || amount <= 0)
+		return WS_ERR_INVALID;
+	return topup_body(t, &a);
+}
+
+enum ws_status
+ops_release_in(struct store_txn *t, const char *code,
+    const struct ops_ctx *ctx, struct ops_result *res)
+{
+	struct op_arg a = { NULL, code, ctx, 0, 0, NULL, res };
+
+	if (ctx_check(ctx) != WS_OK)
+		return WS_ERR_INVALID;
+	return release_body(t, &a);
+}
+
+enum ws_status
+ops_import_in(struct store_txn *t, const struct import_set *set,
+    const char *path, const char *actor, struct diags *d)
+{
+	struct import_arg a = { set, path, actor, d, diags_count(d) };
+
+	return import_body(t, &a);
+}

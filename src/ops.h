@@ -109,5 +109,23 @@ enum ws_status	ops_check_in(struct store_txn *t, const struct voucher_conf *c,
 /* WS_ERR_EXISTS if the code is taken. */
 enum ws_status	ops_issue_in(struct store_txn *t, const struct voucher *v,
 		    const char *actor);
+enum ws_status	ops_activate_in(struct store_txn *t,
+		    const struct voucher_conf *c, const char *code,
+		    const struct ops_ctx *ctx, int64_t hold_seconds,
+		    struct ops_result *res);
+enum ws_status	ops_redeem_in(struct store_txn *t, const struct voucher_conf *c,
+		    const char *code, const struct ops_ctx *ctx, int64_t amount,
+		    struct ops_result *res);
+enum ws_status	ops_invalidate_in(struct store_txn *t, const char *code,
+		    const struct ops_ctx *ctx, const char *why,
+		    struct ops_result *res);
+enum ws_status	ops_topup_in(struct store_txn *t, const char *code,
+		    const struct ops_ctx *ctx, int64_t amount,
+		    struct ops_result *res);
+enum ws_status	ops_release_in(struct store_txn *t, const char *code,
+		    const struct ops_ctx *ctx, struct ops_result *res);
+/* A problem found adds to d and returns WS_ERR_INVALID: abort then. */
+enum ws_status	ops_import_in(struct store_txn *t, const struct import_set *set,
+		    const char *path, const char *actor, struct diags *d);
 
 #endif

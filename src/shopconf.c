@@ -16,6 +16,7 @@
 #define SEC_CHECKOUT	"Shop-Checkout"
 #define SEC_PRODUCTS	"Shop-Products"
 #define SEC_CUSTOMERS	"Shop-Customers"
+#define SEC_API		"Voucher-API"
 #define FIELDS_MAX	6
 
 enum checkout_key {
@@ -346,6 +347,148 @@ set_uint(struct shop_parser *p, unsigned line, const char *key,
 	*out = (unsigned)x;
 }
 
+/* --- <Voucher-API> --------------------------------------------------------- */
+
+static const char *const api_op_names[API_OP__MAX] = {
+	[API_CHECK] = "check",
+	[API_RESERVE] = "reserve",
+	[API_REDEEM] = "redeem",
+	[API_CANCEL] = "cancel",
+	[API_TOPUP] = "topup",
+	[API_INVALIDATE] = "invalidate",
+	[API_LEDGER] = "ledger",
+	[API_IMPORT] = "import",
+};
+
+const char *
+api_op_name(enum api_op op)
+{
+	return (unsigned)op < API_OP__MAX ? api_op_names[op] : NULL;
+}
+
+static bool
+api_name_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > API_CLIENT_MAX)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
+		    s[i] == '_'))
+			return false;
+	return true;
+}
+
+/* "pos-1 = sha256:HEX | check, reserve, redeem" */
+static void
+api_client_pair(struct shop_parser *p, unsigned line, const char *k,
+    size_t kn, const char *v, size_t vn)
+{
+	struct api_conf *a = &p->s->api;
+	struct api_client *c;
+	struct field f[FIELDS_MAX], it;
+	const char *ls;
+	size_t n, ln, i;
+	unsigned op, seen_err = p->nerr;
+
+	if (!api_name_ok(k, kn)) {
+		perr(p, line, "", "API client \"%.*s\": a name of 1 to %d "
+		    "characters a-z, 0-9, - and _", (int)(kn > 40 ? 40 : kn),
+		    k, API_CLIENT_MAX);
+		return;
+	}
+	if (a->nclients == API_CLIENTS_MAX) {
+		perr(p, line, "", "at most %d API clients", API_CLIENTS_MAX);
+		return;
+	}
+	c = &a->clients[a->nclients];
+	memset(c, 0, sizeof(*c));
+	copy(c->name, sizeof(c->name), k, kn);
+	if (shopconf_api_client(p->s, c->name) != NULL) {
+		perr(p, line, c->name, "API client listed twice");
+		return;
+	}
+	if (!split_bar(v, vn, f, FIELDS_MAX, &n) || n != 2) {
+		perr(p, line, c->name, "write: sha256:KEYHASH | operations "
+		    "(wsvoucher apikey makes both)");
+		return;
+	}
+	if (f[0].n != 7 + API_KEY_HEX || strncmp(f[0].s, "sha256:", 7) != 0) {
+		perr(p, line, c->name, "the key is given as sha256: and the 64 "
+		    "hex digits of its SHA-256 (wsvoucher apikey makes it)");
+		return;
+	}
+	for (i = 0; i < API_KEY_HEX; i++) {
+		char h = f[0].s[7 + i];
+
+		if (!((h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') ||
+		    (h >= 'A' && h <= 'F'))) {
+			perr(p, line, c->name, "the key hash holds a "
+			    "character that is not a hex digit");
+			return;
+		}
+		c->key_sha256[i] = (char)(h >= 'A' && h <= 'F' ? h - 'A' +
+		    'a' : h);
+	}
+	ls = f[1].s;
+	ln = f[1].n;
+	while (next_item(&ls, &ln, &it)) {
+		if (ieq(it.s, it.n, "all")) {
+			c->ops = (1u << API_OP__MAX) - 1;
+			continue;
+		}
+		for (op = 0; op < API_OP__MAX; op++)
+			if (ieq(it.s, it.n, api_op_names[op]))
+				break;
+		if (op == API_OP__MAX) {
+			perr(p, line, c->name, "unknown operation \"%.*s\"; "
+			    "known: check, reserve, redeem, cancel, topup, "
+			    "invalidate, ledger, import, all",
+			    (int)(it.n > 40 ? 40 : it.n), it.s);
+			continue;
+		}
+		c->ops |= 1u << op;
+	}
+	if (c->ops == 0 && p->nerr == seen_err)
+		perr(p, line, c->name, "give the operations this client may "
+		    "call");
+	if (p->nerr == seen_err)
+		a->nclients++;
+}
+
+static void
+api_pair(void *arg, unsigned line, const char *k, size_t kn, const char *v,
+    size_t vn)
+{
+	struct shop_parser *p = arg;
+	struct api_conf *a = &p->s->api;
+
+	if (ieq(k, kn, "Hold-Minutes"))
+		set_uint(p, line, "Hold-Minutes", v, vn, 1, 1440,
+		    &a->hold_minutes);
+	else if (ieq(k, kn, "RequestIds-Hours"))
+		set_uint(p, line, "RequestIds-Hours", v, vn, 24, 720,
+		    &a->ids_hours);
+	else if (ieq(k, kn, "Import-MaxBytes"))
+		set_uint(p, line, "Import-MaxBytes", v, vn, 1024, 16777216,
+		    &a->import_max_bytes);
+	else
+		api_client_pair(p, line, k, kn, v, vn);
+}
+
+const struct api_client *
+shopconf_api_client(const struct shop_conf *s, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < s->api.nclients; i++)
+		if (strcmp(s->api.clients[i].name, name) == 0)
+			return &s->api.clients[i];
+	return NULL;
+}
+
 static void
 checkout_pair(void *arg, unsigned line, const char *k, size_t kn,
     const char *v, size_t vn)
@@ -589,6 +732,9 @@ defaults(struct shop_conf *s)
 	memcpy(s->mail_from, "shop@localhost", 15);
 	s->session_hours = 48;
 	s->request_max_bytes = 65536;
+	s->api.hold_minutes = 15;
+	s->api.ids_hours = 48;
+	s->api.import_max_bytes = 1048576;
 }
 
 enum ws_status
@@ -612,6 +758,7 @@ shopconf_parse(const char *data, size_t len, const char *path,
 	conf_each_pair(data, len, SEC_CHECKOUT, checkout_pair, &p);
 	conf_each_pair(data, len, SEC_PRODUCTS, product_pair, &p);
 	conf_each_pair(data, len, SEC_CUSTOMERS, customer_pair, &p);
+	conf_each_pair(data, len, SEC_API, api_pair, &p);
 	if (p.nerr == 0 && shopconf_has_gift_products(p.s)) {
 		bool online = false;
 

@@ -68,6 +68,37 @@ struct shop_tier {
 	int64_t		 cost;		/* ... shipping costs this */
 };
 
+/* The operations of the POS/ERP API (doc/api.md). */
+enum api_op {
+	API_CHECK,
+	API_RESERVE,
+	API_REDEEM,
+	API_CANCEL,
+	API_TOPUP,
+	API_INVALIDATE,
+	API_LEDGER,
+	API_IMPORT,
+	API_OP__MAX
+};
+
+#define API_CLIENTS_MAX		32
+#define API_CLIENT_MAX		24	/* client name */
+#define API_KEY_HEX		64	/* SHA-256 of the key, hex */
+
+struct api_client {
+	char		 name[API_CLIENT_MAX + 1];
+	char		 key_sha256[API_KEY_HEX + 1];	/* lower-case hex */
+	unsigned	 ops;		/* 1u << API_... */
+};
+
+struct api_conf {
+	unsigned		 hold_minutes;	/* default POS hold */
+	unsigned		 ids_hours;	/* request ids kept */
+	unsigned		 import_max_bytes;
+	struct api_client	 clients[API_CLIENTS_MAX];
+	unsigned		 nclients;
+};
+
 struct shop_conf {
 	int64_t			 shipping;	/* below every tier */
 	struct shop_tier	 tiers[SHOP_TIERS_MAX];	/* ascending */
@@ -85,6 +116,7 @@ struct shop_conf {
 	unsigned		 nproducts;
 	struct customer		 customers[SHOP_CUSTOMERS_MAX];
 	unsigned		 ncustomers;
+	struct api_conf		 api;		/* <Voucher-API> */
 };
 
 /*
@@ -109,5 +141,9 @@ const struct customer *shopconf_customer(const struct shop_conf *s,
 /* Shipping for a goods total (cents) per the tiers. */
 int64_t		shopconf_shipping(const struct shop_conf *s, int64_t goods);
 bool		shopconf_has_gift_products(const struct shop_conf *s);
+/* "check", "reserve", ...; NULL for others. */
+const char     *api_op_name(enum api_op op);
+const struct api_client *shopconf_api_client(const struct shop_conf *s,
+		    const char *name);
 
 #endif
