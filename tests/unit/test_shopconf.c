@@ -1058,3 +1058,74 @@ Test(shopconf, vat_zero_with_percent_sign)
 			cr_expect_eq(shop->products[0].vat_bp, 0);
 	}
 }
+
+/* --- <Voucher-API> ------------------------------------------------------- */
+
+#define KEYHASH	"0123456789abcdef0123456789ABCDEF0123456789abcdef0123456789abcdef"
+
+Test(shopconf, api_clients_and_settings)
+{
+	const struct api_client *c;
+
+	parse_ok(VOUCHER_TXT "<Voucher-API>\n"
+	    "Hold-Minutes = 10\n"
+	    "RequestIds-Hours = 24\n"
+	    "Import-MaxBytes = 2048\n"
+	    "pos-1 = sha256:" KEYHASH " | check, reserve,redeem; cancel\n"
+	    "erp = sha256:" KEYHASH " | all\n"
+	    "</Voucher-API>\n");
+	cr_expect_eq(shop->api.hold_minutes, 10);
+	cr_expect_eq(shop->api.ids_hours, 24);
+	cr_expect_eq(shop->api.import_max_bytes, 2048);
+	cr_assert_eq(shop->api.nclients, 2);
+	c = shopconf_api_client(shop, "pos-1");
+	cr_assert_not_null(c);
+	cr_expect_eq(c->ops, (1u << API_CHECK) | (1u << API_RESERVE) |
+	    (1u << API_REDEEM) | (1u << API_CANCEL));
+	/* stored in lower case: compared as the hex of a digest */
+	cr_expect_str_eq(c->key_sha256, "0123456789abcdef0123456789abcdef"
+	    "0123456789abcdef0123456789abcdef");
+	cr_expect_eq(shopconf_api_client(shop, "erp")->ops,
+	    (1u << API_OP__MAX) - 1);
+	cr_expect_null(shopconf_api_client(shop, "nobody"));
+}
+
+Test(shopconf, api_defaults)
+{
+	parse_ok(VOUCHER_TXT);
+	cr_expect_eq(shop->api.hold_minutes, 15);
+	cr_expect_eq(shop->api.ids_hours, 48);
+	cr_expect_eq(shop->api.import_max_bytes, 1048576);
+	cr_expect_eq(shop->api.nclients, 0);
+}
+
+Test(shopconf, api_errors_on_their_lines)
+{
+	char dump[2048];
+
+	cr_assert_eq(buf_printf(&text, VOUCHER_TXT
+	    "<Voucher-API>\n"					/* 5 */
+	    "Hold-Minutes = 0\n"				/* 6 */
+	    "RequestIds-Hours = 12\n"				/* 7 */
+	    "Pos 1 = sha256:" KEYHASH " | check\n"		/* 8 */
+	    "a = " KEYHASH " | check\n"				/* 9 */
+	    "b = sha256:" KEYHASH " | check, print\n"		/* 10 */
+	    "c = sha256:" KEYHASH "\n"				/* 11 */
+	    "d = sha256:xyz | check\n"				/* 12 */
+	    "e = sha256:" KEYHASH " | check\n"			/* 13 */
+	    "e = sha256:" KEYHASH " | check\n"			/* 14 */
+	    "</Voucher-API>\n"), WS_OK);
+	cr_expect_eq(parse(text.data), WS_ERR_INVALID);
+	cr_expect_null(shop);
+	tu_diags_dump(&d, dump, sizeof(dump));
+	cr_expect_eq(d.n, 8, "%s", dump);
+	cr_expect(tu_diags_has(&d, 6, "Hold-Minutes", NULL), "%s", dump);
+	cr_expect(tu_diags_has(&d, 7, "RequestIds-Hours", NULL), "%s", dump);
+	cr_expect(tu_diags_has(&d, 8, "", "API client"), "%s", dump);
+	cr_expect(tu_diags_has(&d, 9, "a", "sha256:"), "%s", dump);
+	cr_expect(tu_diags_has(&d, 10, "b", "unknown operation \"print\""),
+	    "%s", dump);
+	cr_expect(tu_diags_has(&d, 11, "c", "KEYHASH"), "%s", dump);
+	cr_expect(tu_diags_has(&d, 12, "d", "sha256:"), "%s", dump);
+	cr_expect(tu_diags_has(&d, 14, "e", "twice"), "%s", dump);
+}
