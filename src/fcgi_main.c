@@ -28,6 +28,7 @@
 
 #include <fcgiapp.h>
 
+#include "admin.h"
 #include "api.h"
 #include "clock.h"
 #include "codegen.h"
@@ -372,6 +373,63 @@ handle_api(struct worker *w, FCGX_Request *req, const char *method,
 	buf_free(&body);
 }
 
+/* /admin/PAGE: the operator's pages (admin.c). */
+static void
+handle_admin(struct worker *w, FCGX_Request *req, const char *method,
+    const char *info)
+{
+	struct http_request rq;
+	struct http_response rs;
+	struct buf body = BUF_INIT;
+	char page[64];
+	size_t n;
+	int bad;
+
+	shop_response_init(&rs);
+	memset(&rq, 0, sizeof(rq));
+	page[0] = '\0';
+	if (info != NULL && info[0] == '/' && (n = strlen(info + 1)) <
+	    sizeof(page) && strspn(info + 1,
+	    "abcdefghijklmnopqrstuvwxyz0123456789_.") == n &&
+	    strstr(info, "..") == NULL)
+		memcpy(page, info + 1, n + 1);
+	else if (info != NULL && info[0] != '\0' && strcmp(info, "/") != 0)
+		snprintf(page, sizeof(page), "-");	/* admin.c: 404 */
+	bad = read_body(req, w->shop->request_max_bytes, &body);
+	rq.method = method != NULL ? method : "";
+	rq.page = page;
+	rq.query = FCGX_GetParam("QUERY_STRING", req->envp);
+	rq.cookie = FCGX_GetParam("HTTP_COOKIE", req->envp);
+	rq.remote_addr = FCGX_GetParam("REMOTE_ADDR", req->envp);
+	rq.content_type = FCGX_GetParam("CONTENT_TYPE", req->envp);
+	{
+		const char *https = FCGX_GetParam("HTTPS", req->envp);
+
+		rq.https = https != NULL && (strcasecmp(https, "on") == 0 ||
+		    strcmp(https, "1") == 0);
+	}
+	if (bad != 0) {
+		simple_page(&rs, bad == 413 ? "413 Content Too Large" :
+		    bad == 503 ? "503 Service Unavailable" : "400 Bad Request",
+		    "Ungültige Anfrage", "Die Anfrage ist zu groß oder "
+		    "unvollständig.");
+	} else {
+		rq.body = buf_cstr(&body);
+		rq.body_len = body.len;
+		w->env.reopen = false;
+		admin_handle(&w->env, &rq, &rs);
+		if (w->env.reopen && reopen_store(w) == WS_OK) {
+			shop_response_free(&rs);
+			shop_response_init(&rs);
+			w->env.reopen = false;
+			admin_handle(&w->env, &rq, &rs);
+		}
+	}
+	respond(req, &rs, method != NULL && strcmp(method, "HEAD") == 0);
+	shop_response_free(&rs);
+	buf_free(&body);
+}
+
 static void
 handle(struct worker *w, FCGX_Request *req)
 {
@@ -389,6 +447,10 @@ handle(struct worker *w, FCGX_Request *req)
 	shop_response_init(&rs);
 	if (script != NULL && strcmp(script, "/api") == 0) {
 		handle_api(w, req, method, info);
+		return;
+	}
+	if (script != NULL && strcmp(script, "/admin") == 0) {
+		handle_admin(w, req, method, info);
 		return;
 	}
 	/*
@@ -600,6 +662,8 @@ maintainer_main(struct worker *w)
 			    &w->conf, clock_now(), &n);
 		if (st == WS_OK && minute)
 			st = api_expire_ids(w->store, w->shop, clock_now(), &n);
+		if (st == WS_OK && minute)
+			st = admin_expire_sessions(w->store, clock_now(), &n);
 		if (st == WS_ERR_RECOVER) {
 			store_close(w->store);
 			return EXIT_REOPEN;

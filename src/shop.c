@@ -2278,6 +2278,12 @@ shop_handle(struct shop_env *e, const struct http_request *rq,
 		handle_callback(e, rq, rs);
 		return;
 	}
+	/* the operator's templates live beside the shop's: not here */
+	if (strncmp(rq->page, "admin_", 6) == 0) {
+		plain_page(rs, "404 Not Found", "Seite nicht gefunden",
+		    "Diese Seite gibt es nicht.");
+		return;
+	}
 	if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") !=
 	    0 && strcmp(rq->method, "POST") != 0) {
 		plain_page(rs, "405 Method Not Allowed", "Nicht erlaubt",

@@ -17,6 +17,7 @@
 #define SEC_PRODUCTS	"Shop-Products"
 #define SEC_CUSTOMERS	"Shop-Customers"
 #define SEC_API		"Voucher-API"
+#define SEC_ADMIN	"Voucher-Admin"
 #define FIELDS_MAX	6
 
 enum checkout_key {
@@ -489,6 +490,64 @@ shopconf_api_client(const struct shop_conf *s, const char *name)
 	return NULL;
 }
 
+/* --- <Voucher-Admin>: "login = HASH | name" --------------------------------- */
+
+const struct admin_account *
+shopconf_admin(const struct shop_conf *s, const char *login)
+{
+	unsigned i;
+
+	for (i = 0; i < s->nadmins; i++)
+		if (strcmp(s->admins[i].login, login) == 0)
+			return &s->admins[i];
+	return NULL;
+}
+
+static void
+admin_pair(void *arg, unsigned line, const char *k, size_t kn, const char *v,
+    size_t vn)
+{
+	struct shop_parser *p = arg;
+	struct admin_account *a;
+	struct field f[FIELDS_MAX];
+	size_t n;
+
+	if (!id_ok(k, kn)) {
+		perr(p, line, "", "operator \"%.*s\": a login of 1 to %d "
+		    "characters a-z, 0-9, - and _", (int)(kn > 40 ? 40 : kn), k,
+		    SHOP_ID_MAX);
+		return;
+	}
+	if (p->s->nadmins == ADMIN_ACCOUNTS_MAX) {
+		perr(p, line, "", "at most %d operators", ADMIN_ACCOUNTS_MAX);
+		return;
+	}
+	a = &p->s->admins[p->s->nadmins];
+	memset(a, 0, sizeof(*a));
+	copy(a->login, sizeof(a->login), k, kn);
+	if (shopconf_admin(p->s, a->login) != NULL) {
+		perr(p, line, a->login, "operator listed twice");
+		return;
+	}
+	if (!split_bar(v, vn, f, FIELDS_MAX, &n) || n != 2) {
+		perr(p, line, a->login, "write: password hash | name");
+		return;
+	}
+	if (f[0].n < 13 || f[0].n > SHOP_HASH_MAX || f[0].s[0] != '$') {
+		perr(p, line, a->login, "not a password hash; make one with "
+		    "`wsvoucher passwd`");
+		return;
+	}
+	if (f[1].n == 0 || f[1].n > SHOP_NAME_MAX) {
+		perr(p, line, a->login, "a name of 1 to %d bytes",
+		    SHOP_NAME_MAX);
+		return;
+	}
+	copy(a->hash, sizeof(a->hash), f[0].s, f[0].n);
+	copy(a->name, sizeof(a->name), f[1].s, f[1].n);
+	p->s->nadmins++;
+}
+
 static void
 checkout_pair(void *arg, unsigned line, const char *k, size_t kn,
     const char *v, size_t vn)
@@ -759,6 +818,7 @@ shopconf_parse(const char *data, size_t len, const char *path,
 	conf_each_pair(data, len, SEC_PRODUCTS, product_pair, &p);
 	conf_each_pair(data, len, SEC_CUSTOMERS, customer_pair, &p);
 	conf_each_pair(data, len, SEC_API, api_pair, &p);
+	conf_each_pair(data, len, SEC_ADMIN, admin_pair, &p);
 	if (p.nerr == 0 && shopconf_has_gift_products(p.s)) {
 		bool online = false;
 

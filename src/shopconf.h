@@ -99,6 +99,15 @@ struct api_conf {
 	unsigned		 nclients;
 };
 
+/* An operator of the admin pages (<Voucher-Admin>). */
+#define ADMIN_ACCOUNTS_MAX	32
+
+struct admin_account {
+	char		 login[SHOP_ID_MAX + 1];
+	char		 hash[SHOP_HASH_MAX + 1];	/* crypt(3) */
+	char		 name[SHOP_NAME_MAX + 1];
+};
+
 struct shop_conf {
 	int64_t			 shipping;	/* below every tier */
 	struct shop_tier	 tiers[SHOP_TIERS_MAX];	/* ascending */
@@ -117,6 +126,8 @@ struct shop_conf {
 	struct customer		 customers[SHOP_CUSTOMERS_MAX];
 	unsigned		 ncustomers;
 	struct api_conf		 api;		/* <Voucher-API> */
+	struct admin_account	 admins[ADMIN_ACCOUNTS_MAX];
+	unsigned		 nadmins;
 };
 
 /*
@@ -145,5 +156,7 @@ bool		shopconf_has_gift_products(const struct shop_conf *s);
 const char     *api_op_name(enum api_op op);
 const struct api_client *shopconf_api_client(const struct shop_conf *s,
 		    const char *name);
+const struct admin_account *shopconf_admin(const struct shop_conf *s,
+		    const char *login);
 
 #endif

@@ -1046,6 +1046,257 @@ v_used_number_text(struct tag_env *e, struct tval *o)
 		val_field(o, c->text_used_number, sizeof(c->text_used_number));
 }
 
+/* --- the operator's pages (ADMIN-) ------------------------------------------- */
+
+static const struct tmpl_admin *
+env_admin(const struct tag_env *e)
+{
+	return e->data != NULL ? e->data->admin : NULL;
+}
+
+static void
+a_operator(struct tag_env *e, struct tval *o)
+{
+	const struct tmpl_admin *a = env_admin(e);
+
+	val_cstr(o, a != NULL ? a->operator_name : NULL);
+}
+
+static void
+a_query(struct tag_env *e, struct tval *o)
+{
+	const struct tmpl_admin *a = env_admin(e);
+
+	val_cstr(o, a != NULL ? a->query : NULL);
+}
+
+static void
+a_message(struct tag_env *e, struct tval *o)
+{
+	const struct tmpl_admin *a = env_admin(e);
+
+	val_cstr(o, a != NULL ? a->message : NULL);
+}
+
+static void
+a_error(struct tag_env *e, struct tval *o)
+{
+	const struct tmpl_admin *a = env_admin(e);
+
+	val_cstr(o, a != NULL ? a->error : NULL);
+}
+
+static void
+a_more(struct tag_env *e, struct tval *o)
+{
+	const struct tmpl_admin *a = env_admin(e);
+
+	val_bool(o, a != NULL && a->more);
+}
+
+static void
+a_count(struct tag_env *e, struct tval *o)
+{
+	const struct tmpl_admin *a = env_admin(e);
+
+	val_int(o, TVAL_INT, a != NULL ? (int64_t)a->nrows : 0);
+}
+
+static void
+a_code_exists(struct tag_env *e, struct tval *o)
+{
+	const struct tmpl_admin *a = env_admin(e);
+
+	val_bool(o, a != NULL && a->code != NULL);
+}
+
+static void
+a_charge_id(struct tag_env *e, struct tval *o)
+{
+	const struct tmpl_admin *a = env_admin(e);
+
+	val_cstr(o, a != NULL && a->charge != NULL ? a->charge->id : NULL);
+}
+
+static void
+a_charge_count(struct tag_env *e, struct tval *o)
+{
+	const struct tmpl_admin *a = env_admin(e);
+
+	if (a == NULL || a->charge == NULL)
+		val_none(o);
+	else
+		val_int(o, TVAL_INT, (int64_t)a->charge->count);
+}
+
+static void
+r_code(struct tag_env *e, struct tval *o)
+{
+	val_cstr(o, e->row != NULL ? e->row->v->code : NULL);
+}
+
+static void
+r_state(struct tag_env *e, struct tval *o)
+{
+	val_cstr(o, e->row != NULL ? voucher_state_name(e->row->v->state) :
+	    NULL);
+}
+
+static void
+r_type(struct tag_env *e, struct tval *o)
+{
+	val_cstr(o, e->row != NULL ? voucher_type_name(e->row->v->type) :
+	    NULL);
+}
+
+static void
+r_balance(struct tag_env *e, struct tval *o)
+{
+	if (e->row == NULL || !voucher_has_balance(e->row->v))
+		val_none(o);
+	else
+		val_money(o, e->row->v->balance, e->row->v->currency);
+}
+
+static void
+r_held(struct tag_env *e, struct tval *o)
+{
+	val_bool(o, e->row != NULL && e->row->h != NULL);
+}
+
+static void
+r_holder(struct tag_env *e, struct tval *o)
+{
+	val_cstr(o, e->row != NULL && e->row->h != NULL ? e->row->h->holder :
+	    NULL);
+}
+
+static void
+r_customer(struct tag_env *e, struct tval *o)
+{
+	val_cstr(o, e->row != NULL && e->row->h != NULL &&
+	    e->row->h->customer[0] != '\0' ? e->row->h->customer : NULL);
+}
+
+static void
+r_hold_amount(struct tag_env *e, struct tval *o)
+{
+	if (e->row == NULL || e->row->h == NULL)
+		val_none(o);
+	else
+		val_money(o, e->row->h->amount, e->row->v->currency);
+}
+
+static void
+r_hold_until(struct tag_env *e, struct tval *o)
+{
+	if (e->row == NULL || e->row->h == NULL)
+		val_none(o);
+	else
+		val_int(o, TVAL_DATETIME, e->row->h->expires);
+}
+
+static const char *
+channel_name(uint32_t ch)
+{
+	return ch == VOUCHER_CHANNEL_POS ? "pos" : ch == VOUCHER_CHANNEL_WEB ?
+	    "web" : "operator";
+}
+
+static void
+r_channel(struct tag_env *e, struct tval *o)
+{
+	val_cstr(o, e->row != NULL && e->row->h != NULL ?
+	    channel_name(e->row->h->channel) : NULL);
+}
+
+static void
+le_seq(struct tag_env *e, struct tval *o)
+{
+	if (e->entry == NULL)
+		val_none(o);
+	else
+		val_int(o, TVAL_INT, (int64_t)e->entry->seq);
+}
+
+static void
+le_at(struct tag_env *e, struct tval *o)
+{
+	if (e->entry == NULL)
+		val_none(o);
+	else
+		val_int(o, TVAL_DATETIME, e->entry->at);
+}
+
+static void
+le_op(struct tag_env *e, struct tval *o)
+{
+	val_cstr(o, e->entry != NULL ? ledger_op_name(e->entry->op) : NULL);
+}
+
+static const char *
+admin_currency(const struct tag_env *e)
+{
+	const struct tmpl_admin *a = env_admin(e);
+
+	return a != NULL && a->code != NULL ? a->code->v.currency :
+	    env_conf(e)->currency;
+}
+
+static void
+le_delta(struct tag_env *e, struct tval *o)
+{
+	if (e->entry == NULL || e->entry->delta == 0)
+		val_none(o);
+	else
+		val_money(o, e->entry->delta, admin_currency(e));
+}
+
+static void
+le_amount(struct tag_env *e, struct tval *o)
+{
+	if (e->entry == NULL || e->entry->amount == 0)
+		val_none(o);
+	else
+		val_money(o, e->entry->amount, admin_currency(e));
+}
+
+static void
+le_balance(struct tag_env *e, struct tval *o)
+{
+	if (e->entry == NULL)
+		val_none(o);
+	else
+		val_money(o, e->entry->balance_after, admin_currency(e));
+}
+
+static void
+le_channel(struct tag_env *e, struct tval *o)
+{
+	val_cstr(o, e->entry != NULL ? channel_name(e->entry->channel) : NULL);
+}
+
+static void
+le_actor(struct tag_env *e, struct tval *o)
+{
+	val_cstr(o, e->entry != NULL && e->entry->actor[0] != '\0' ?
+	    e->entry->actor : NULL);
+}
+
+static void
+le_reference(struct tag_env *e, struct tval *o)
+{
+	val_cstr(o, e->entry != NULL && e->entry->reference[0] != '\0' ?
+	    e->entry->reference : NULL);
+}
+
+static void
+le_note(struct tag_env *e, struct tval *o)
+{
+	val_cstr(o, e->entry != NULL && e->entry->note[0] != '\0' ?
+	    e->entry->note : NULL);
+}
+
 /* --- the table ------------------------------------------------------------------ */
 
 #define T_YESNO		"yes/no"
@@ -1063,6 +1314,15 @@ v_used_number_text(struct tag_env *e, struct tval *o)
 	    0, get, doc, type }
 #define ITAG(name, get, type, doc)					\
 	{ "BASKET-" name, TAG_VALUE, TAG_SCOPE_LINE, TAG_FAMILY_BASKET,	\
+	    0, get, doc, type }
+#define ATAG(name, get, type, doc)					\
+	{ "ADMIN-" name, TAG_VALUE, TAG_SCOPE_ANY, TAG_FAMILY_ADMIN,	\
+	    0, get, doc, type }
+#define RTAG(name, get, type, doc)					\
+	{ "ADMIN-" name, TAG_VALUE, TAG_SCOPE_ROW, TAG_FAMILY_ADMIN,	\
+	    0, get, doc, type }
+#define GTAG(name, get, type, doc)					\
+	{ "ADMIN-" name, TAG_VALUE, TAG_SCOPE_ENTRY, TAG_FAMILY_ADMIN,	\
 	    0, get, doc, type }
 #define BTAG(name, get, type, doc)					\
 	{ "BASKET-" name, TAG_VALUE, TAG_SCOPE_ANY, TAG_FAMILY_BASKET,	\
@@ -1088,6 +1348,76 @@ v_used_number_text(struct tag_env *e, struct tval *o)
  * The unit test checks the order.
  */
 static const struct tag tags[] = {
+	ATAG("ChargeCount", a_charge_count, T_NUMBER,
+	    "Codes made by the charge just created."),
+	ATAG("ChargeID", a_charge_id, T_TEXT,
+	    "Id of the charge just created (for its CSV download)."),
+	{ "ADMIN-Code", TAG_LOOP, TAG_SCOPE_VOUCHER, TAG_FAMILY_ADMIN, 0,
+	    NULL, "Shows its body once for the code of the page (none: not at "
+	    "all); the VOUCHER- tags inside read that code.", NULL },
+	ATAG("Code_Exists", a_code_exists, T_YESNO,
+	    "Set when the page has a code to show (@ADMIN-Code)."),
+	{ "ADMIN-Codes", TAG_LOOP, TAG_SCOPE_ROW, TAG_FAMILY_ADMIN, 0, NULL,
+	    "Repeats its body once per code of the list (search results, "
+	    "reserved codes); the ADMIN-Row_ tags read that code.", NULL },
+	ATAG("Count", a_count, T_NUMBER,
+	    "Number of codes in @ADMIN-Codes."),
+	ATAG("Error", a_error, T_TEXT,
+	    "A one-time error of the last action; not set when there is "
+	    "none."),
+	{ "ADMIN-Ledger", TAG_LOOP, TAG_SCOPE_ENTRY, TAG_FAMILY_ADMIN, 0,
+	    NULL, "Repeats its body once per ledger entry of the page's code, "
+	    "oldest first; the ADMIN-Ledger_ tags read that entry.", NULL },
+	GTAG("Ledger_Actor", le_actor, T_TEXT,
+	    "Who wrote the entry (cli:NAME, api:CLIENT, admin:LOGIN, webshop)."),
+	GTAG("Ledger_Amount", le_amount, T_MONEY,
+	    "The amount the entry concerns (held, redeemed, raised)."),
+	GTAG("Ledger_At", le_at, T_DATETIME,
+	    "When, in the shop's time zone."),
+	GTAG("Ledger_BalanceAfter", le_balance, T_MONEY,
+	    "Balance after the entry."),
+	GTAG("Ledger_Channel", le_channel, T_TEXT,
+	    "web, pos or operator."),
+	GTAG("Ledger_Delta", le_delta, T_MONEY,
+	    "Change of the balance; not set when it did not change."),
+	GTAG("Ledger_Note", le_note, T_TEXT,
+	    "Note of the entry (an invalidation's reason, a bound customer)."),
+	GTAG("Ledger_Op", le_op, T_TEXT,
+	    "What happened: issue, reserve, release, redeem, topup, "
+	    "invalidate, ..."),
+	GTAG("Ledger_Reference", le_reference, T_TEXT,
+	    "Order number or POS transaction."),
+	GTAG("Ledger_Seq", le_seq, T_NUMBER,
+	    "Number of the entry: 1, 2, ..."),
+	ATAG("Message", a_message, T_TEXT,
+	    "A one-time message of the last action; not set when there is "
+	    "none."),
+	ATAG("More", a_more, T_YESNO,
+	    "Set when the list was cut: there are more codes than shown."),
+	ATAG("Operator", a_operator, T_TEXT,
+	    "Name of the operator logged in; not set on the login page."),
+	ATAG("Query", a_query, T_TEXT,
+	    "What was searched for."),
+	RTAG("Row_Balance", r_balance, T_MONEY,
+	    "Balance of the code; not set for codes without one."),
+	RTAG("Row_Channel", r_channel, T_TEXT,
+	    "Channel of the hold: web or pos."),
+	RTAG("Row_Code", r_code, T_TEXT,
+	    "The code of this row."),
+	RTAG("Row_Customer", r_customer, T_TEXT,
+	    "Customer of the hold, if logged in."),
+	RTAG("Row_HoldAmount", r_hold_amount, T_MONEY,
+	    "Amount the hold keeps."),
+	RTAG("Row_HoldUntil", r_hold_until, T_DATETIME,
+	    "When the hold runs out."),
+	RTAG("Row_Holder", r_holder, T_TEXT,
+	    "Who holds the code: a basket session or pos:CLIENT:TRANSACTION."),
+	RTAG("Row_State", r_state, T_TEXT,
+	    "State of the code: active, exhausted, invalidated, ..."),
+	RTAG("Row_Type", r_type, T_TEXT,
+	    "Type of the code (handbook name)."),
+	RTAG("Row_isHeld", r_held, T_YESNO,
+	    "Set when the code is held (reserved or activated)."),
 	BTAG("Discount", b_discount, T_MONEY,
 	    "Total of the promotional vouchers' discounts; not set when there "
 	    "is none."),
@@ -1446,6 +1776,11 @@ static const struct {
 	[TAG_FAMILY_SHOP] = { CONST_STR_LEN("SHOP-"),
 	    "SHOP- (shop-wide values)",
 	    "Values of the shop and the session that every page may use." },
+	[TAG_FAMILY_ADMIN] = { CONST_STR_LEN("ADMIN-"),
+	    "ADMIN- (the operator's pages)",
+	    "Values of the admin pages below /admin (doc/admin.md): the "
+	    "operator, code lists, one code with its ledger. Empty on shop "
+	    "pages." },
 };
 
 enum tag_family
@@ -1541,6 +1876,8 @@ static const char *const scope_words[TAG_SCOPE__MAX] = {
 	[TAG_SCOPE_TAX] = "in @BASKET-Taxes",
 	[TAG_SCOPE_PRODUCT] = "in @SHOP-Products",
 	[TAG_SCOPE_PAYMENT] = "in @SHOP-PaymentMethods",
+	[TAG_SCOPE_ROW] = "in @ADMIN-Codes",
+	[TAG_SCOPE_ENTRY] = "in @ADMIN-Ledger",
 };
 
 /*

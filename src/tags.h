@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "conf.h"
+#include "store.h"
 #include "status.h"
 #include "voucher.h"
 
@@ -121,6 +122,27 @@ struct tmpl_basket {
 	char				 currency[4];
 };
 
+/* A code in an admin list: the voucher and, if held, its hold. */
+struct tmpl_admin_row {
+	const struct voucher	*v;
+	const struct hold	*h;		/* NULL: not held */
+};
+
+/* What the admin pages show (ADMIN- tags). */
+struct tmpl_admin {
+	const char			*operator_name;	/* NULL: logged out */
+	const char			*query;		/* search prefix */
+	const struct tmpl_admin_row	*rows;
+	size_t				 nrows;
+	bool				 more;		/* rows were cut */
+	const struct tmpl_voucher	*code;		/* NULL: none */
+	const struct ledger_entry	*entries;	/* of code */
+	size_t				 nentries;
+	const char			*message;	/* one-shot */
+	const char			*error;		/* one-shot */
+	const struct charge		*charge;	/* made just now */
+};
+
 /* Loads the voucher with this code (VOUCHER-LoadData). */
 typedef enum ws_status (*tmpl_load_fn)(void *arg, const char *code,
 		    struct tmpl_voucher *out);
@@ -135,6 +157,7 @@ struct tmpl_data {
 	tmpl_load_fn			 load_voucher;	/* NULL: none */
 	void				*load_arg;
 	const struct tmpl_shop		*shop;		/* NULL: none */
+	const struct tmpl_admin		*admin;		/* NULL: none */
 };
 
 /* Where a tag may stand. */
@@ -145,6 +168,8 @@ enum tag_scope {
 	TAG_SCOPE_TAX,		/* inside @BASKET-Taxes */
 	TAG_SCOPE_PRODUCT,	/* inside @SHOP-Products */
 	TAG_SCOPE_PAYMENT,	/* inside @SHOP-PaymentMethods */
+	TAG_SCOPE_ROW,		/* inside @ADMIN-Codes */
+	TAG_SCOPE_ENTRY,	/* inside @ADMIN-Ledger */
 	TAG_SCOPE__MAX
 };
 
@@ -166,6 +191,7 @@ enum tag_family {
 	TAG_FAMILY_MSG,		/* MSG- */
 	TAG_FAMILY_BASKET,	/* BASKET- */
 	TAG_FAMILY_SHOP,	/* SHOP- */
+	TAG_FAMILY_ADMIN,	/* ADMIN- (the operator's pages) */
 	TAG_FAMILY__MAX
 };
 
@@ -199,6 +225,8 @@ struct tag_env {
 	const struct tmpl_tax		*tax;
 	const struct tmpl_product	*product;
 	const struct tmpl_payment	*payment;
+	const struct tmpl_admin_row	*row;
+	const struct ledger_entry	*entry;
 	char				 scratch[TAGS_TEXT_MAX];
 };
 

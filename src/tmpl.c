@@ -248,6 +248,8 @@ static const char *const scope_where[TAG_SCOPE__MAX] = {
 	[TAG_SCOPE_TAX] = "inside a {@BASKET-Taxes} loop",
 	[TAG_SCOPE_PRODUCT] = "inside a {@SHOP-Products} loop",
 	[TAG_SCOPE_PAYMENT] = "inside a {@SHOP-PaymentMethods} loop",
+	[TAG_SCOPE_ROW] = "inside an {@ADMIN-Codes} loop",
+	[TAG_SCOPE_ENTRY] = "inside an {@ADMIN-Ledger} loop",
 };
 
 /* Scope and family rules every use of a tag must keep. */
@@ -879,12 +881,21 @@ render_loop(struct render *r, const struct node *nd,
 {
 	const struct tmpl_basket *b = r->data->basket;
 	const struct tmpl_shop *shop = r->data->shop;
+	const struct tmpl_admin *ad = r->data->admin;
 	struct tag_env e = *env;
 	enum ws_status st = WS_OK;
 	size_t i;
 
 	switch (nd->tag->scope) {
 	case TAG_SCOPE_VOUCHER:
+		if (nd->tag->family == TAG_FAMILY_ADMIN) {
+			/* @ADMIN-Code: the code of the page, if any */
+			if (ad != NULL && ad->code != NULL) {
+				e.voucher = ad->code;
+				st = render_list(r, nd->child, &e);
+			}
+			break;
+		}
 		for (i = 0; b != NULL && i < b->nvouchers && st == WS_OK; i++) {
 			e.voucher = &b->vouchers[i];
 			st = render_list(r, nd->child, &e);
@@ -913,6 +924,19 @@ render_loop(struct render *r, const struct node *nd,
 		for (i = 0; shop != NULL && i < shop->npayments &&
 		    st == WS_OK; i++) {
 			e.payment = &shop->payments[i];
+			st = render_list(r, nd->child, &e);
+		}
+		break;
+	case TAG_SCOPE_ROW:
+		for (i = 0; ad != NULL && i < ad->nrows && st == WS_OK; i++) {
+			e.row = &ad->rows[i];
+			st = render_list(r, nd->child, &e);
+		}
+		break;
+	case TAG_SCOPE_ENTRY:
+		for (i = 0; ad != NULL && i < ad->nentries && st == WS_OK;
+		    i++) {
+			e.entry = &ad->entries[i];
 			st = render_list(r, nd->child, &e);
 		}
 		break;
