@@ -43,6 +43,13 @@ pw_new=neu-$(hex 4)
 pw_old=stamm-$(hex 4)
 hash_new=$(printf '%s\n' "$pw_new" | "$wsv" passwd) || exit 1
 hash_old=$(printf '%s\n' "$pw_old" | "$wsv" passwd) || exit 1
+# the operator of the admin pages, and a cash register for the API
+pw_admin=admin-$(hex 4)
+hash_admin=$(printf '%s\n' "$pw_admin" | "$wsv" passwd) || exit 1
+"$wsv" apikey kasse-1 check,reserve,redeem,cancel,ledger >"$dir/apikey.txt" ||
+    exit 1
+api_key=$(sed -n 's/^#   Authorization: Bearer //p' "$dir/apikey.txt")
+api_line=$(grep -v '^#' "$dir/apikey.txt")
 # the payment provider signs its callbacks with this (48 hex characters)
 secret=$(hex 24)
 [ ${#secret} = 48 ] || { echo "demo: cannot read /dev/urandom" >&2; exit 1; }
@@ -85,6 +92,16 @@ gift-100 = 100,00 | 0 | gift | Geschenkgutschein 100 EUR
 neu@example.com = $hash_new | 0 | Nina Neumann
 stamm@example.com = $hash_old | 3 | Stefan Stammkunde
 </Shop-Customers>
+
+<Voucher-API>
+# client = sha256:KEYHASH | operations (wsvoucher apikey makes the line)
+$api_line
+</Voucher-API>
+
+<Voucher-Admin>
+# login = password hash (wsvoucher passwd) | name
+chef = $hash_admin | Clara Chef
+</Voucher-Admin>
 CFG
 "$wsv" check-config "$dir/shop.config" >"$dir/check.txt" 2>&1 ||
     { cat "$dir/check.txt" >&2; exit 1; }
@@ -251,6 +268,15 @@ with the order number and the "Zu zahlen" amount of ws_order_done.htm
 It posts the signed callback (HMAC-SHA256 with Payment-Secret, $ssl)
 to $shop/payment_callback;
 the answer is "processed" and a second mail carries the code.
+
+Admin pages: http://127.0.0.1:$port/admin/  user chef, password $pw_admin
+            (search codes, a code's ledger, reserved codes with release
+            and invalidate, new charges with their CSV; doc/admin.md)
+
+POS/ERP API: client kasse-1 (check, reserve, redeem, cancel, ledger), e.g.
+  WSVOUCHER_API_KEY=$api_key \\
+    sh $src/doc/examples/pos-client.sh -u http://127.0.0.1:$port check GESCHENK-50
+  (doc/api.md; a code a POS reserves is refused in the basket, reason 19)
 
 Mails:      $mail (each mail is one .eml file)
 Operator:   $wsv --store $store reserved

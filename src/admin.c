@@ -22,6 +22,7 @@
 #include "clock.h"
 #include "form.h"
 #include "hmac.h"
+#include "kvexpire.h"
 #include "num.h"
 #include "ops.h"
 #include "record.h"
@@ -31,7 +32,6 @@
 #define ENTRIES_MAX	500	/* ledger entries on one code page */
 #define WEB_CHARGE_MAX	10000	/* codes one form makes */
 #define MSG_MAX		256
-#define EXPIRE_BATCH	256
 
 struct admin_session {
 	char		 id[SESSION_ID_LEN + 1];
@@ -933,64 +933,18 @@ admin_handle(struct shop_env *e, const struct http_request *rq,
 
 /* --- housekeeping ------------------------------------------------------------- */
 
-struct expire_arg {
-	int64_t		 now;
-	char		 (*keys)[STORE_KV_KEY_MAX + 1];
-	size_t		 n;
-};
-
-static enum ws_status
-expire_collect(const char *key, const void *data, size_t len, void *arg)
+static bool
+admin_session_old(const void *data, size_t len, int64_t now, void *arg)
 {
-	struct expire_arg *a = arg;
 	struct admin_session s;
 
-	if (a->n == EXPIRE_BATCH)
-		return WS_ERR_LIMIT;
+	(void)arg;
 	memset(&s, 0, sizeof(s));
-	if (!sess_decode(data, len, &s) || !sess_alive(&s, a->now))
-		snprintf(a->keys[a->n++], STORE_KV_KEY_MAX + 1, "%s", key);
-	return WS_OK;
-}
-
-static enum ws_status
-expire_body(struct store_txn *t, void *arg)
-{
-	struct expire_arg *a = arg;
-	enum ws_status st;
-	size_t i;
-
-	a->n = 0;
-	st = store_kv_each(t, "as:", expire_collect, a);
-	if (st == WS_ERR_LIMIT)
-		st = WS_OK;
-	for (i = 0; st == WS_OK && i < a->n; i++) {
-		st = store_kv_del(t, a->keys[i]);
-		if (st == WS_ERR_NOTFOUND)
-			st = WS_OK;
-	}
-	return st;
+	return !sess_decode(data, len, &s) || !sess_alive(&s, now);
 }
 
 enum ws_status
 admin_expire_sessions(struct store *s, int64_t now, uint64_t *n)
 {
-	struct expire_arg a;
-	enum ws_status st = WS_OK;
-	unsigned round;
-
-	*n = 0;
-	memset(&a, 0, sizeof(a));
-	a.now = now;
-	if ((a.keys = calloc(EXPIRE_BATCH, sizeof(*a.keys))) == NULL)
-		return WS_ERR_NOMEM;
-	for (round = 0; st == WS_OK && round < 16; round++) {
-		st = store_txn_run(s, expire_body, &a);
-		if (st == WS_OK)
-			*n += a.n;
-		if (a.n < EXPIRE_BATCH)
-			break;
-	}
-	free(a.keys);
-	return st;
+	return kv_expire(s, "as:", admin_session_old, NULL, now, n);
 }

@@ -20,12 +20,12 @@
 #include "clock.h"
 #include "hmac.h"
 #include "io.h"
+#include "kvexpire.h"
 #include "ops.h"
 #include "record.h"
 
 #define ANSWER_MAX	(STORE_KV_DATA_MAX - 256)	/* fits its record */
 #define ERRORS_SHOWN	10
-#define IDS_BATCH	256
 #define ACTOR_PREFIX	"api:"
 
 struct call {
@@ -825,65 +825,21 @@ api_handle(struct shop_env *e, const struct http_request *rq,
 
 /* --- housekeeping ------------------------------------------------------------ */
 
-struct ids_arg {
-	int64_t		 cutoff;
-	char		 (*keys)[STORE_KV_KEY_MAX + 1];
-	size_t		 n;
-};
-
-static enum ws_status
-ids_collect(const char *key, const void *data, size_t len, void *arg)
+static bool
+answer_old(const void *data, size_t len, int64_t now, void *arg)
 {
-	struct ids_arg *a = arg;
+	const int64_t *keep = arg;
 	struct rec_reader r;
 
-	if (a->n == IDS_BATCH)
-		return WS_ERR_LIMIT;
 	rec_reader_init(&r, data, len);
-	if ((int64_t)rec_get_u64(&r) < a->cutoff)
-		snprintf(a->keys[a->n++], STORE_KV_KEY_MAX + 1, "%s", key);
-	return WS_OK;
-}
-
-static enum ws_status
-ids_body(struct store_txn *t, void *arg)
-{
-	struct ids_arg *a = arg;
-	enum ws_status st;
-	size_t i;
-
-	a->n = 0;
-	st = store_kv_each(t, "r:", ids_collect, a);
-	if (st == WS_ERR_LIMIT)
-		st = WS_OK;
-	for (i = 0; st == WS_OK && i < a->n; i++) {
-		st = store_kv_del(t, a->keys[i]);
-		if (st == WS_ERR_NOTFOUND)
-			st = WS_OK;
-	}
-	return st;
+	return (int64_t)rec_get_u64(&r) + *keep < now;
 }
 
 enum ws_status
 api_expire_ids(struct store *s, const struct shop_conf *sc, int64_t now,
     uint64_t *n)
 {
-	struct ids_arg a;
-	enum ws_status st = WS_OK;
-	unsigned round;
+	int64_t keep = (int64_t)sc->api.ids_hours * 3600;
 
-	*n = 0;
-	memset(&a, 0, sizeof(a));
-	a.cutoff = now - (int64_t)sc->api.ids_hours * 3600;
-	if ((a.keys = calloc(IDS_BATCH, sizeof(*a.keys))) == NULL)
-		return WS_ERR_NOMEM;
-	for (round = 0; st == WS_OK && round < 16; round++) {
-		st = store_txn_run(s, ids_body, &a);
-		if (st == WS_OK)
-			*n += a.n;
-		if (a.n < IDS_BATCH)
-			break;
-	}
-	free(a.keys);
-	return st;
+	return kv_expire(s, "r:", answer_old, &keep, now, n);
 }

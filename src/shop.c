@@ -21,6 +21,7 @@
 #include "clock.h"
 #include "form.h"
 #include "hmac.h"
+#include "kvexpire.h"
 #include "mail.h"
 #include "num.h"
 #include "ops.h"
@@ -35,7 +36,6 @@
 #define VOUCHER_FIELD	"WS-VoucherNumber"
 #define ACTOR_WEB	"webshop"
 #define ORDER_PAGE	"ws_order_done.htm"
-#define EXPIRE_BATCH	256
 #define GIFT_CHARGE	"WEBSHOP-GIFT"
 
 /* Reasons that tell a guesser something: they count as failed attempts. */
@@ -2308,97 +2308,40 @@ shop_handle(struct shop_env *e, const struct http_request *rq,
 
 /* --- housekeeping ----------------------------------------------------------------- */
 
-struct expire_arg {
-	const struct shop_conf	*sc;
-	int64_t			 now;
-	int64_t			 window;	/* attempt counters */
-	char			 (*keys)[STORE_KV_KEY_MAX + 1];
-	size_t			 n;
-};
-
-static enum ws_status
-expire_collect(const char *key, const void *data, size_t len, void *arg)
+static bool
+session_old(const void *data, size_t len, int64_t now, void *arg)
 {
-	struct expire_arg *a = arg;
-	struct rec_reader r;
+	const struct shop_conf *sc = arg;
 	struct session s;
-	bool old;
 
-	if (a->n == EXPIRE_BATCH)
-		return WS_ERR_LIMIT;
-	if (key[0] == 's')
-		old = session_decode(data, len, &s) != WS_OK ||
-		    s.seen + (int64_t)a->sc->session_hours * 3600 <= a->now;
-	else {
-		/* "a:": count, start of its window */
-		rec_reader_init(&r, data, len);
-		(void)rec_get_u64(&r);
-		old = (int64_t)rec_get_u64(&r) + a->window <= a->now ||
-		    !rec_done(&r);
-	}
-	if (old)
-		snprintf(a->keys[a->n++], STORE_KV_KEY_MAX + 1, "%s", key);
-	return WS_OK;
+	return session_decode(data, len, &s) != WS_OK ||
+	    s.seen + (int64_t)sc->session_hours * 3600 <= now;
 }
 
-static enum ws_status
-expire_prefix(struct store_txn *t, struct expire_arg *a, const char *prefix)
+/* "a:" counters: count, start of their window */
+static bool
+counter_old(const void *data, size_t len, int64_t now, void *arg)
 {
-	enum ws_status st;
-	size_t i;
+	const int64_t *window = arg;
+	struct rec_reader r;
+	int64_t start;
 
-	a->n = 0;
-	st = store_kv_each(t, prefix, expire_collect, a);
-	if (st == WS_ERR_LIMIT)
-		st = WS_OK;	/* the rest next time */
-	for (i = 0; st == WS_OK && i < a->n; i++) {
-		st = store_kv_del(t, a->keys[i]);
-		if (st == WS_ERR_NOTFOUND)
-			st = WS_OK;
-	}
-	return st;
-}
-
-static enum ws_status
-expire_sessions_body(struct store_txn *t, void *arg)
-{
-	return expire_prefix(t, arg, "s:");
-}
-
-static enum ws_status
-expire_counters_body(struct store_txn *t, void *arg)
-{
-	return expire_prefix(t, arg, "a:");
+	rec_reader_init(&r, data, len);
+	(void)rec_get_u64(&r);
+	start = (int64_t)rec_get_u64(&r);
+	return !rec_done(&r) || start + *window <= now;
 }
 
 enum ws_status
 shop_expire_sessions(struct store *s, const struct shop_conf *sc,
     const struct voucher_conf *vc, int64_t now, uint64_t *n)
 {
-	struct expire_arg a;
+	int64_t window = (int64_t)vc->attempts_window_minutes * 60;
+	uint64_t counters;
 	enum ws_status st;
-	unsigned round;
 
-	*n = 0;
-	memset(&a, 0, sizeof(a));
-	a.sc = sc;
-	a.now = now;
-	a.window = (int64_t)vc->attempts_window_minutes * 60;
-	if ((a.keys = calloc(EXPIRE_BATCH, sizeof(*a.keys))) == NULL)
-		return WS_ERR_NOMEM;
-	/* batches in short transactions; a few per call, the rest later */
-	for (round = 0, st = WS_OK; st == WS_OK && round < 16; round++) {
-		st = store_txn_run(s, expire_sessions_body, &a);
-		if (st == WS_OK)
-			*n += a.n;
-		if (a.n < EXPIRE_BATCH)
-			break;
-	}
-	for (round = 0; st == WS_OK && round < 16; round++) {
-		st = store_txn_run(s, expire_counters_body, &a);
-		if (a.n < EXPIRE_BATCH)
-			break;
-	}
-	free(a.keys);
+	st = kv_expire(s, "s:", session_old, (void *)sc, now, n);
+	if (st == WS_OK)
+		st = kv_expire(s, "a:", counter_old, &window, now, &counters);
 	return st;
 }
