@@ -15,18 +15,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <libxml/SAX2.h>
 #include <libxml/parser.h>
-#include <libxml/parserInternals.h>
-#include <libxml/xmlerror.h>
 
 #include "apireq.h"
-
-#if LIBXML_VERSION >= 21200
-typedef const xmlError *xml_error_t;
-#else
-typedef xmlErrorPtr xml_error_t;
-#endif
+#include "xmlguard.h"
 
 #define REQ_PATH	"request"
 #define REQ_DIAGS_MAX	10
@@ -58,12 +50,9 @@ static const struct {
 };
 
 struct req_state {
-	xmlParserCtxtPtr	 ctxt;
+	struct xml_guard	 g;		/* first: xmlguard.h */
 	struct api_req		*out;
 	struct diags		*d;
-	enum ws_status		 fail;
-	bool			 stopped;
-	unsigned		 lib_errors;
 	unsigned		 depth;
 	unsigned		 skip;		/* depth of an ignored element */
 	int			 field;		/* open field, or -1 */
@@ -118,101 +107,19 @@ api_money_parse(const char *s, int64_t *cents)
 static struct req_state *
 req_st(void *ctx)
 {
-	return ((xmlParserCtxtPtr)ctx)->_private;
+	return xml_guard_state(ctx);
 }
 
 static unsigned
 req_line(struct req_state *st)
 {
-	int line = xmlSAX2GetLineNumber(st->ctxt);
-
-	return line > 0 ? (unsigned)line : 0;
+	return xml_guard_line(&st->g);
 }
 
 static void
 req_stop(struct req_state *st, const char *what)
 {
-	if (!st->stopped && what != NULL)
-		diags_add(st->d, REQ_PATH, req_line(st), 0, NULL, "%s", what);
-	st->stopped = true;
-	xmlStopParser(st->ctxt);
-}
-
-static void
-req_record(struct req_state *st, xml_error_t e)
-{
-	char text[DIAG_TEXT_MAX];
-	size_t o = 0;
-	const char *m;
-
-	if (e == NULL || e->level == XML_ERR_NONE ||
-	    e->level == XML_ERR_WARNING || st->stopped ||
-	    st->lib_errors++ >= REQ_DIAGS_MAX)
-		return;
-	for (m = e->message != NULL ? e->message : ""; *m != '\0' &&
-	    o + 1 < sizeof(text); m++)
-		text[o++] = (unsigned char)*m < 0x20 ? ' ' : *m;
-	while (o > 0 && text[o - 1] == ' ')
-		o--;
-	text[o] = '\0';
-	diags_add(st->d, REQ_PATH, e->line > 0 ? (unsigned)e->line : 0,
-	    e->int2 > 0 ? (unsigned)e->int2 : 0, NULL, "malformed XML: %s",
-	    text);
-}
-
-static void
-req_ctxt_error(void *ctx, xml_error_t e)
-{
-	xmlParserCtxtPtr ctxt = ctx;
-
-	if (ctxt != NULL && ctxt->_private != NULL)
-		req_record(ctxt->_private, e);
-}
-
-static void
-req_global_error(void *arg, xml_error_t e)
-{
-	if (arg != NULL)
-		req_record(arg, e);
-}
-
-static void
-req_doctype(void *ctx, const xmlChar *name, const xmlChar *ext_id,
-    const xmlChar *sys_id)
-{
-	(void)name;
-	(void)ext_id;
-	(void)sys_id;
-	req_stop(req_st(ctx), "a DOCTYPE is not allowed: requests have no "
-	    "DTD and no entities");
-}
-
-static xmlParserInputPtr
-req_resolve(void *ctx, const xmlChar *pub_id, const xmlChar *sys_id)
-{
-	(void)pub_id;
-	(void)sys_id;
-	req_stop(req_st(ctx), "external entities are not allowed");
-	return NULL;
-}
-
-static void
-req_entity_decl(void *ctx, const xmlChar *name, int type,
-    const xmlChar *pub_id, const xmlChar *sys_id, xmlChar *content)
-{
-	(void)name;
-	(void)type;
-	(void)pub_id;
-	(void)sys_id;
-	(void)content;
-	req_stop(req_st(ctx), "entity declarations are not allowed");
-}
-
-static void
-req_reference(void *ctx, const xmlChar *name)
-{
-	(void)name;
-	req_stop(req_st(ctx), "entity references are not allowed");
+	xml_guard_stop(&st->g, what);
 }
 
 static bool
@@ -249,7 +156,7 @@ req_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
 	(void)ns;
 	(void)nb_defaulted;
 	(void)attrs;
-	if (st->stopped)
+	if (st->g.stopped)
 		return;
 	st->depth++;
 	if (st->depth > 2) {
@@ -306,7 +213,7 @@ req_end(void *ctx, const xmlChar *name, const xmlChar *prefix,
 	(void)name;
 	(void)prefix;
 	(void)uri;
-	if (st->stopped)
+	if (st->g.stopped)
 		return;
 	if (st->skip == st->depth)
 		st->skip = 0;
@@ -322,7 +229,7 @@ req_text(void *ctx, const xmlChar *ch, int len)
 	char *text;
 	int i;
 
-	if (st->stopped || st->skip != 0 || len <= 0)
+	if (st->g.stopped || st->skip != 0 || len <= 0)
 		return;
 	if (st->field < 0) {
 		for (i = 0; i < len; i++)
@@ -345,33 +252,6 @@ req_text(void *ctx, const xmlChar *ch, int len)
 	memcpy(text + st->flen, ch, (size_t)len);
 	st->flen += (size_t)len;
 	text[st->flen] = '\0';
-}
-
-static void
-req_sax_setup(xmlParserCtxtPtr ctxt)
-{
-	xmlSAXHandlerPtr sax = ctxt->sax;
-
-	sax->serror = req_ctxt_error;
-	sax->error = NULL;
-	sax->warning = NULL;
-	sax->fatalError = NULL;
-	sax->internalSubset = req_doctype;
-	sax->externalSubset = NULL;
-	sax->resolveEntity = req_resolve;
-	sax->entityDecl = req_entity_decl;
-	sax->reference = req_reference;
-	sax->startElement = NULL;
-	sax->endElement = NULL;
-	sax->startElementNs = req_start;
-	sax->endElementNs = req_end;
-	sax->characters = req_text;
-	sax->cdataBlock = req_text;
-	sax->ignorableWhitespace = req_text;
-	sax->comment = NULL;
-	sax->processingInstruction = NULL;
-	ctxt->vctxt.error = NULL;
-	ctxt->vctxt.warning = NULL;
 }
 
 static void
@@ -453,14 +333,10 @@ enum ws_status
 apireq_parse(const char *body, size_t len, enum api_op op,
     struct api_req *out, struct diags *d)
 {
-	const int options = XML_PARSE_NONET | XML_PARSE_NOCDATA |
-	    XML_PARSE_BIG_LINES;
-	xmlStructuredErrorFunc old_handler;
-	void *old_ctx;
-	xmlParserCtxtPtr ctxt;
+	static const struct xml_handlers h = { req_start, req_end, req_text };
 	struct req_state st;
 	size_t before = diags_count(d);
-	enum ws_status rc = WS_OK;
+	enum ws_status rc;
 
 	memset(out, 0, sizeof(*out));
 	out->op = op;
@@ -478,43 +354,19 @@ apireq_parse(const char *body, size_t len, enum api_op op,
 		return WS_ERR_INVALID;
 	}
 	memset(&st, 0, sizeof(st));
+	st.g.d = d;
+	st.g.path = REQ_PATH;
+	st.g.no_doctype = "a DOCTYPE is not allowed: requests have no DTD "
+	    "and no entities";
+	st.g.lib_errors_max = REQ_DIAGS_MAX;
 	st.out = out;
 	st.d = d;
 	st.field = -1;
-
-	xmlInitParser();
-	old_handler = xmlStructuredError;
-	old_ctx = xmlStructuredErrorContext;
-	xmlSetStructuredErrorFunc(&st, req_global_error);
-	ctxt = xmlCreateMemoryParserCtxt(body, (int)len);
-	if (ctxt == NULL || ctxt->sax == NULL) {
-		rc = WS_ERR_NOMEM;
-		goto out;
-	}
-	st.ctxt = ctxt;
-	ctxt->_private = &st;
-	(void)xmlCtxtUseOptions(ctxt, options);
-	ctxt->replaceEntities = 0;
-	ctxt->loadsubset = 0;
-	ctxt->validate = 0;
-	ctxt->recovery = 0;
-	req_sax_setup(ctxt);
-	(void)xmlParseDocument(ctxt);
-	if (!st.stopped && !ctxt->wellFormed && diags_count(d) == before)
-		diags_add(d, REQ_PATH, 0, 0, NULL, "malformed XML");
-	else if (!st.root_seen && diags_count(d) == before)
-		diags_add(d, REQ_PATH, 0, 0, NULL, "no element");
-out:
-	if (ctxt != NULL) {
-		if (ctxt->myDoc != NULL) {
-			xmlFreeDoc(ctxt->myDoc);
-			ctxt->myDoc = NULL;
-		}
-		xmlFreeParserCtxt(ctxt);
-	}
-	xmlSetStructuredErrorFunc(old_ctx, old_handler);
+	rc = xml_guard_parse(&st.g, &st, &h, body, len);
 	if (rc != WS_OK)
 		return rc;
+	if (!st.root_seen && diags_count(d) == before)
+		diags_add(d, REQ_PATH, 0, 0, NULL, "no element");
 	if (diags_count(d) == before)
 		check_fields(out, d);
 	return diags_count(d) > before ? WS_ERR_INVALID : WS_OK;

@@ -2,13 +2,10 @@
  * io_xml.c - this product's XML voucher file (doc/vouchers.xsd), read and
  * written with libxml2.
  *
- * The reader refuses what makes XML dangerous before it can act: a
- * DOCTYPE stops the parser the moment it is seen (so no entity is ever
- * declared, expanded or fetched: no XXE, no billion laughs), external
- * loads are off (no DTD loading, no entity substitution, XML_PARSE_NONET),
- * and an entity reference stops it too should one get through.  libxml2's
- * own messages go to the caller's diagnostics with their line, never to
- * stderr.
+ * The reader parses through xmlguard.c, which refuses what makes XML
+ * dangerous before it can act (DOCTYPE, entities, external loads, the
+ * network) and puts libxml2's own messages into the diagnostics with
+ * their line, never on stderr.
  *
  * No tree is built: the parser's SAX2 callbacks feed a small state machine
  * (root <vouchers> in our namespace, <voucher> and <delete> children whose
@@ -24,26 +21,17 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <libxml/SAX2.h>
-#include <libxml/entities.h>
 #include <libxml/parser.h>
-#include <libxml/parserInternals.h>
-#include <libxml/xmlerror.h>
 
 #include "buf.h"
 #include "io.h"
 #include "io_private.h"
+#include "xmlguard.h"
 
 #define XML_LIB_DIAGS_MAX	20	/* libxml2 messages kept per file */
 #define XML_TEXT_MAX		4096	/* bytes kept of one field's text */
 #define XML_XSI_NS	"http://www.w3.org/2001/XMLSchema-instance"
 
-/* libxml2 2.12 made the error argument const. */
-#if LIBXML_VERSION >= 21200
-typedef const xmlError *xml_error_t;
-#else
-typedef xmlErrorPtr xml_error_t;
-#endif
 
 /* Element depths: <vouchers> 1, <voucher>/<delete> 2, fields 3. */
 enum {
@@ -59,16 +47,13 @@ struct xml_field {
 };
 
 struct xml_state {
+	struct xml_guard	 g;		/* first: xmlguard.h */
 	const char		*path;
 	const struct io_options	*opt;
 	struct diags		*d;
 	struct import_set	*out;
 	struct io_codeset	 cs;
-	xmlParserCtxtPtr	 ctxt;
 	enum ws_status		 fail;		/* out of memory and such */
-	bool			 stopped;	/* we halted the parser */
-	unsigned		 lib_errors;	/* libxml2 errors seen */
-	char			 last[DIAG_TEXT_MAX]; /* last libxml2 message */
 
 	unsigned		 depth;		/* elements open */
 	unsigned		 skip;		/* depth of an ignored element */
@@ -80,92 +65,25 @@ struct xml_state {
 	struct xml_field	 f[IO_COL__MAX];
 };
 
-/* ---- libxml2's messages -------------------------------------------------- */
-
-/* A libxml2 message as one printable line. */
-static void
-xml_clean(char *dst, size_t size, const char *msg)
-{
-	size_t o = 0;
-
-	if (msg == NULL)
-		msg = "";
-	for (; *msg != '\0' && o + 1 < size; msg++) {
-		unsigned char c = (unsigned char)*msg;
-
-		dst[o++] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
-	}
-	while (o > 0 && dst[o - 1] == ' ')
-		o--;
-	dst[o] = '\0';
-}
-
-static void
-xml_record(struct xml_state *st, xml_error_t e)
-{
-	char text[DIAG_TEXT_MAX];
-	unsigned line, col;
-
-	if (e == NULL || e->level == XML_ERR_NONE ||
-	    e->level == XML_ERR_WARNING)
-		return;
-	/* After our own stop, libxml2's follow-up errors say nothing new. */
-	if (st->stopped)
-		return;
-	xml_clean(text, sizeof(text), e->message);
-	/* The encoder repeats itself; one copy is enough. */
-	if (strcmp(text, st->last) == 0)
-		return;
-	memcpy(st->last, text, sizeof(st->last));
-	if (st->lib_errors++ >= XML_LIB_DIAGS_MAX)
-		return;
-	line = e->line > 0 ? (unsigned)e->line : 0;
-	col = e->int2 > 0 ? (unsigned)e->int2 : 0;
-	diags_add(st->d, st->path, line, col, NULL, "malformed XML: %s",
-	    text);
-}
-
-/* Errors raised with the parser context: ctx is the context. */
-static void
-xml_ctxt_error(void *ctx, xml_error_t e)
-{
-	xmlParserCtxtPtr ctxt = ctx;
-
-	if (ctxt != NULL && ctxt->_private != NULL)
-		xml_record(ctxt->_private, e);
-}
-
-/* Errors libxml2 raises without a context (encoding conversion, I/O). */
-static void
-xml_global_error(void *arg, xml_error_t e)
-{
-	if (arg != NULL)
-		xml_record(arg, e);
-}
+/* ---- the guard ----------------------------------------------------------- */
 
 static struct xml_state *
 xml_st(void *ctx)
 {
-	return ((xmlParserCtxtPtr)ctx)->_private;
+	return xml_guard_state(ctx);
 }
 
 static unsigned
 xml_lineno(struct xml_state *st)
 {
-	int line = xmlSAX2GetLineNumber(st->ctxt);
-
-	return line > 0 ? (unsigned)line : 0;
+	return xml_guard_line(&st->g);
 }
 
 /* Stops the parse for good; what (if not NULL) is reported first. */
 static void
 xml_stop(struct xml_state *st, const char *what)
 {
-	if (!st->stopped && what != NULL)
-		diags_add(st->d, st->path, xml_lineno(st), 0, NULL, "%s",
-		    what);
-	st->stopped = true;
-	xmlStopParser(st->ctxt);
+	xml_guard_stop(&st->g, what);
 }
 
 static void
@@ -174,49 +92,6 @@ xml_fail(struct xml_state *st, enum ws_status s)
 	if (st->fail == WS_OK)
 		st->fail = s;
 	xml_stop(st, NULL);
-}
-
-/* SAX: <!DOCTYPE ...> seen, before any of its declarations is read. */
-static void
-xml_sax_doctype(void *ctx, const xmlChar *name, const xmlChar *ext_id,
-    const xmlChar *sys_id)
-{
-	(void)name;
-	(void)ext_id;
-	(void)sys_id;
-	xml_stop(xml_st(ctx), "a DOCTYPE is not allowed: a vouchers file has "
-	    "no DTD and no entities");
-}
-
-/* SAX: an external entity or DTD would be loaded.  Never. */
-static xmlParserInputPtr
-xml_sax_resolve(void *ctx, const xmlChar *pub_id, const xmlChar *sys_id)
-{
-	(void)pub_id;
-	(void)sys_id;
-	xml_stop(xml_st(ctx), "external entities are not allowed");
-	return NULL;
-}
-
-/* SAX: an entity declaration (cannot happen once DOCTYPE stops us). */
-static void
-xml_sax_entity_decl(void *ctx, const xmlChar *name, int type,
-    const xmlChar *pub_id, const xmlChar *sys_id, xmlChar *content)
-{
-	(void)name;
-	(void)type;
-	(void)pub_id;
-	(void)sys_id;
-	(void)content;
-	xml_stop(xml_st(ctx), "entity declarations are not allowed");
-}
-
-/* SAX: a reference to a declared entity (idem). */
-static void
-xml_sax_reference(void *ctx, const xmlChar *name)
-{
-	(void)name;
-	xml_stop(xml_st(ctx), "entity references are not allowed");
 }
 
 /* ---- the state machine -------------------------------------------------- */
@@ -379,7 +254,7 @@ xml_sax_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
 	(void)nb_ns;
 	(void)ns;
 	(void)nb_defaulted;
-	if (st->stopped)
+	if (st->g.stopped)
 		return;
 	st->depth++;
 	st->text_told = false;
@@ -448,7 +323,7 @@ xml_sax_end(void *ctx, const xmlChar *name, const xmlChar *prefix,
 	(void)name;
 	(void)prefix;
 	(void)uri;
-	if (st->stopped || st->depth == 0)
+	if (st->g.stopped || st->depth == 0)
 		return;
 	st->text_told = false;
 	if (st->skip != 0) {
@@ -473,7 +348,7 @@ xml_sax_text(void *ctx, const xmlChar *ch, int len)
 	size_t n = len > 0 ? (size_t)len : 0, i, k;
 	unsigned nl = 0, line;
 
-	if (st->stopped || st->skip != 0 || n == 0)
+	if (st->g.stopped || st->skip != 0 || n == 0)
 		return;
 	if (st->depth == XML_D_FIELD && st->field >= 0) {
 		struct buf *b = &st->f[st->field].text;
@@ -513,44 +388,12 @@ xml_sax_text(void *ctx, const xmlChar *ch, int len)
 	st->text_told = true;
 }
 
-/* Points the context's SAX handler at the state machine. */
-static void
-xml_sax_setup(xmlParserCtxtPtr ctxt)
-{
-	xmlSAXHandlerPtr sax = ctxt->sax;
-
-	sax->serror = xml_ctxt_error;
-	sax->error = NULL;
-	sax->warning = NULL;
-	sax->fatalError = NULL;
-	sax->internalSubset = xml_sax_doctype;
-	sax->externalSubset = NULL;
-	sax->resolveEntity = xml_sax_resolve;
-	sax->entityDecl = xml_sax_entity_decl;
-	sax->reference = xml_sax_reference;
-	sax->startElement = NULL;
-	sax->endElement = NULL;
-	sax->startElementNs = xml_sax_start;
-	sax->endElementNs = xml_sax_end;
-	sax->characters = xml_sax_text;
-	sax->cdataBlock = xml_sax_text;
-	sax->ignorableWhitespace = xml_sax_text;
-	sax->comment = NULL;
-	sax->processingInstruction = NULL;
-	ctxt->vctxt.error = NULL;
-	ctxt->vctxt.warning = NULL;
-}
-
 enum ws_status
 io_xml_parse(const char *data, size_t len, const char *path,
     const struct io_options *opt, struct import_set *out, struct diags *d)
 {
-	/* Never XML_PARSE_NOENT, _DTDLOAD, _DTDATTR, _DTDVALID or _HUGE. */
-	const int options = XML_PARSE_NONET | XML_PARSE_NOCDATA |
-	    XML_PARSE_BIG_LINES;
-	xmlStructuredErrorFunc old_handler;
-	void *old_ctx;
-	xmlParserCtxtPtr ctxt = NULL;
+	static const struct xml_handlers handlers = { xml_sax_start,
+	    xml_sax_end, xml_sax_text };
 	struct xml_state st;
 	size_t before = diags_count(d);
 	enum ws_status rc = WS_OK;
@@ -577,49 +420,14 @@ io_xml_parse(const char *data, size_t len, const char *path,
 	if ((rc = io_codeset_init(&st.cs)) != WS_OK)
 		return rc;
 
-	xmlInitParser();
-	/*
-	 * Messages raised without a context would go to stderr: catch them
-	 * for the time of this parse, then put back what was there.
-	 */
-	old_handler = xmlStructuredError;
-	old_ctx = xmlStructuredErrorContext;
-	xmlSetStructuredErrorFunc(&st, xml_global_error);
-
-	ctxt = xmlCreateMemoryParserCtxt(data, (int)len);
-	if (ctxt == NULL || ctxt->sax == NULL) {
-		rc = WS_ERR_NOMEM;
-		goto out;
-	}
-	st.ctxt = ctxt;
-	ctxt->_private = &st;
-	/* Returns the options it did not know: there are none. */
-	(void)xmlCtxtUseOptions(ctxt, options);
-	/*
-	 * Whatever the process-wide defaults say (xmlSubstituteEntities-
-	 * Default and friends feed a new context): no entity substitution,
-	 * no DTD loading, no validation, no recovery.
-	 */
-	ctxt->replaceEntities = 0;
-	ctxt->loadsubset = 0;
-	ctxt->validate = 0;
-	ctxt->recovery = 0;
-	xml_sax_setup(ctxt);
-
-	(void)xmlParseDocument(ctxt);
-	if (st.fail != WS_OK)
+	st.g.d = d;
+	st.g.path = path;
+	st.g.no_doctype = "a DOCTYPE is not allowed: a vouchers file has no "
+	    "DTD and no entities";
+	st.g.lib_errors_max = XML_LIB_DIAGS_MAX;
+	rc = xml_guard_parse(&st.g, &st, &handlers, data, len);
+	if (rc == WS_OK && st.fail != WS_OK)
 		rc = st.fail;
-	else if (!st.stopped && !ctxt->wellFormed && diags_count(d) == before)
-		diags_add(d, path, 0, 0, NULL, "malformed XML");
-out:
-	if (ctxt != NULL) {
-		if (ctxt->myDoc != NULL) {
-			xmlFreeDoc(ctxt->myDoc);
-			ctxt->myDoc = NULL;
-		}
-		xmlFreeParserCtxt(ctxt);
-	}
-	xmlSetStructuredErrorFunc(old_ctx, old_handler);
 	for (c = 0; c < IO_COL__MAX; c++)
 		buf_free(&st.f[c].text);
 	io_codeset_free(&st.cs);
