@@ -833,8 +833,24 @@ post(struct shop_env *e, const struct http_request *rq,
 		const char *pw = form_get_text(&f, "password");
 		const struct admin_account *a = login != NULL ?
 		    shopconf_admin(e->shop, login) : NULL;
+		uint64_t fails = 0;
 
-		if (!password_ok(a, pw != NULL ? pw : "")) {
+		/* guessing is slow (yescrypt) and limited per address */
+		st = shop_failures(e, "al:", rq->remote_addr, false, &fails);
+		if (st != WS_OK) {
+			trouble(e, rs, st, "login");
+			goto out;
+		}
+		if (fails >= e->conf->attempts_per_address) {
+			e->log("admin login from %s: locked out after %llu "
+			    "failures", rq->remote_addr != NULL ?
+			    rq->remote_addr : "?", (unsigned long long)fails);
+			say(s->error, "Zu viele Fehlversuche von dieser "
+			    "Adresse. Bitte später noch einmal.");
+			to = "admin_login.htm";
+		} else if (!password_ok(a, pw != NULL ? pw : "")) {
+			(void)shop_failures(e, "al:", rq->remote_addr, true,
+			    &fails);
 			e->log("admin login %s from %s refused",
 			    login != NULL ? login : "?", rq->remote_addr != NULL ?
 			    rq->remote_addr : "?");

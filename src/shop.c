@@ -313,6 +313,7 @@ set_cookie(struct http_response *rs, const struct http_request *rq,
 /* --- failed attempts per client address --------------------------------------- */
 
 struct addr_arg {
+	const char	*prefix;	/* "a:" codes and logins, "al:" admin */
 	const char	*addr;
 	int64_t		 now;
 	int64_t		 window;
@@ -332,7 +333,7 @@ addr_body(struct store_txn *t, void *arg)
 	enum ws_status st;
 
 	a->count = 0;
-	snprintf(key, sizeof(key), "a:%.100s", a->addr);
+	snprintf(key, sizeof(key), "%s%.100s", a->prefix, a->addr);
 	st = store_kv_get(t, key, &a->b, a->add);
 	if (st == WS_OK) {
 		rec_reader_init(&r, a->b.data, a->b.len);
@@ -359,13 +360,15 @@ addr_body(struct store_txn *t, void *arg)
 	return st;
 }
 
-static enum ws_status
-addr_failures(struct shop_env *e, const char *addr, bool add, uint64_t *n)
+enum ws_status
+shop_failures(struct shop_env *e, const char *prefix, const char *addr,
+    bool add, uint64_t *n)
 {
 	struct addr_arg a;
 	enum ws_status st;
 
 	memset(&a, 0, sizeof(a));
+	a.prefix = prefix;
 	a.addr = addr != NULL && addr[0] != '\0' ? addr : "unknown";
 	a.now = clock_now();
 	a.window = (int64_t)e->conf->attempts_window_minutes * 60;
@@ -376,6 +379,12 @@ addr_failures(struct shop_env *e, const char *addr, bool add, uint64_t *n)
 	buf_free(&a.b);
 	*n = a.count;
 	return st;
+}
+
+static enum ws_status
+addr_failures(struct shop_env *e, const char *addr, bool add, uint64_t *n)
+{
+	return shop_failures(e, "a:", addr, add, n);
 }
 
 /* --- customers ------------------------------------------------------------------ */
@@ -2343,5 +2352,7 @@ shop_expire_sessions(struct store *s, const struct shop_conf *sc,
 	st = kv_expire(s, "s:", session_old, (void *)sc, now, n);
 	if (st == WS_OK)
 		st = kv_expire(s, "a:", counter_old, &window, now, &counters);
+	if (st == WS_OK)
+		st = kv_expire(s, "al:", counter_old, &window, now, &counters);
 	return st;
 }

@@ -82,10 +82,18 @@ void		shop_handle(struct shop_env *e, const struct http_request *rq,
 		    struct http_response *rs);
 /*
  * Housekeeping: deletes sessions unchanged for Session-Hours (*n = how
- * many) and failed-attempt counters whose window has passed.
+ * many) and failed-attempt counters (shop and admin) whose window has
+ * passed.
  */
 enum ws_status	shop_expire_sessions(struct store *s, const struct shop_conf *sc,
 		    const struct voucher_conf *vc, int64_t now, uint64_t *n);
+/*
+ * Failures from one client address within FailedAttempts-WindowMinutes,
+ * under a key prefix ("a:" code entries and customer logins, "al:" admin
+ * logins); add counts one more.  *n = failures in the window.
+ */
+enum ws_status	shop_failures(struct shop_env *e, const char *prefix,
+		    const char *addr, bool add, uint64_t *n);
 /* The provider's signature of a callback: hex HMAC-SHA256 of msg. */
 void		shop_callback_sign(const char *secret, const char *msg,
 		    char out[65]);
