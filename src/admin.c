@@ -27,6 +27,7 @@
 #include "ops.h"
 #include "record.h"
 #include "session.h"
+#include "tz.h"
 
 #define ROWS_MAX	200	/* codes on one list page */
 #define ENTRIES_MAX	500	/* ledger entries on one code page */
@@ -416,6 +417,33 @@ search(struct shop_env *e, struct page_data *p)
 	return WS_OK;
 }
 
+/* The page's template; otherwise the answer is set (404, 500, 503). */
+static enum ws_status
+page_get(struct shop_env *e, const struct http_request *rq,
+    struct http_response *rs, const struct tmpl **t)
+{
+	struct diags d;
+	enum ws_status st;
+	size_t i;
+
+	diags_init(&d);
+	st = tmpl_cache_get(e->cache, rq->page, t, &d);
+	if (st == WS_ERR_IO) {
+		page_text(rs, "404 Not Found", "Diese Seite gibt es nicht.");
+	} else if (st == WS_ERR_INVALID) {
+		/* a broken template: its designer needs the place */
+		for (i = 0; i < d.n && i < 5; i++)
+			e->log("admin %s:%u:%u: %s", d.items[i].path,
+			    d.items[i].line, d.items[i].col, d.items[i].text);
+		page_text(rs, "500 Internal Server Error", "Die Seite kann "
+		    "gerade nicht angezeigt werden.");
+	} else if (st != WS_OK) {
+		trouble(e, rs, st, rq->page);
+	}
+	diags_free(&d);
+	return st;
+}
+
 static void
 render(struct shop_env *e, const struct http_request *rq,
     struct http_response *rs, struct admin_session *s, bool found,
@@ -424,7 +452,6 @@ render(struct shop_env *e, const struct http_request *rq,
 	struct page_data *p;
 	struct tmpl_data data;
 	const struct tmpl *t;
-	struct diags d;
 	struct buf err = BUF_INIT;
 	struct form q;
 	char token[65];
@@ -440,17 +467,8 @@ render(struct shop_env *e, const struct http_request *rq,
 		redirect(rs, "admin_search.htm");
 		return;
 	}
-	diags_init(&d);
-	st = tmpl_cache_get(e->cache, rq->page, &t, &d);
-	diags_free(&d);
-	if (st != WS_OK) {
-		if (st == WS_ERR_IO)
-			page_text(rs, "404 Not Found", "Diese Seite gibt es "
-			    "nicht.");
-		else
-			trouble(e, rs, st, rq->page);
+	if (page_get(e, rq, rs, &t) != WS_OK)
 		return;
-	}
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
 		trouble(e, rs, WS_ERR_NOMEM, rq->page);
 		return;
@@ -516,8 +534,6 @@ render(struct shop_env *e, const struct http_request *rq,
 	}
 	snprintf(rs->status, sizeof(rs->status), "200 OK");
 	rs->content_type = "text/html; charset=utf-8";
-	buf_append_str(&rs->headers, "Cache-Control: no-store\r\n"
-	    "X-Frame-Options: DENY\r\n");
 	/* the message is shown, the session seen: store both */
 	s->message[0] = '\0';
 	s->error[0] = '\0';
@@ -596,10 +612,9 @@ charge_csv(struct shop_env *e, const struct http_request *rq,
 			    (long long)x->amount / 100,
 			    (long long)x->amount % 100);
 			if (x->valid_until > 0) {
-				time_t tt = (time_t)x->valid_until;
 				struct tm tm;
 
-				if (gmtime_r(&tt, &tm) != NULL)
+				if (tz_local(x->valid_until, &tm) == WS_OK)
 					strftime(until, sizeof(until),
 					    "%d.%m.%Y", &tm);
 			}
@@ -627,8 +642,7 @@ charge_csv(struct shop_env *e, const struct http_request *rq,
 	snprintf(rs->status, sizeof(rs->status), "200 OK");
 	rs->content_type = "text/csv; charset=utf-8";
 	buf_printf(&rs->headers, "Content-Disposition: attachment; "
-	    "filename=\"charge-%s.csv\"\r\nCache-Control: no-store\r\n",
-	    id);
+	    "filename=\"charge-%s.csv\"\r\n", id);
 }
 
 /* --- actions ----------------------------------------------------------------- */
@@ -767,13 +781,12 @@ act_charge(struct shop_env *e, struct admin_session *s, const struct form *f,
 		    until + 3, until);
 		until = iso;
 	}
-	if (until != NULL && until[0] != '\0' && num_parse_date(until,
-	    strlen(until), &req.proto.valid_until) != WS_OK) {
+	/* through the end of that day in the shop's zone, as the CLI */
+	if (until != NULL && until[0] != '\0' && tz_parse_date(until,
+	    strlen(until), true, &req.proto.valid_until) != WS_OK) {
 		say(s->error, "Gültig bis: ein Datum wie 31.12.2027.");
 		return WS_OK;
 	}
-	if (req.proto.valid_until > 0)
-		req.proto.valid_until += 86399;	/* through the end of the day */
 	if (strlen(req.label) > VOUCHER_LABEL_MAX) {
 		say(s->error, "Bezeichnung: bis %d Zeichen.",
 		    VOUCHER_LABEL_MAX);
@@ -801,6 +814,7 @@ post(struct shop_env *e, const struct http_request *rq,
 	struct form f, q;
 	char token[65], actor[VOUCHER_ACTOR_MAX + 1], old[SESSION_ID_LEN + 1];
 	const char *tok, *action, *to = rq->page;
+	const struct tmpl *page;
 	bool fresh = !found, rotated = false;
 	size_t toklen;
 	enum ws_status st = WS_OK;
@@ -816,6 +830,9 @@ post(struct shop_env *e, const struct http_request *rq,
 		goto out;
 	}
 	action = form_get_text(&q, "action");
+	/* an action answers with its page: one that exists */
+	if (page_get(e, rq, rs, &page) != WS_OK)
+		goto out;
 	csrf_of(e, s->id, token);
 	tok = form_get(&f, "csrf", &toklen);
 	if (!found || tok == NULL || toklen != 64 ||

@@ -27,6 +27,7 @@
 #define ANSWER_MAX	(STORE_KV_DATA_MAX - 256)	/* fits its record */
 #define ERRORS_SHOWN	10
 #define ACTOR_PREFIX	"api:"
+#define LEDGER_ENTRIES_MAX	10000	/* in one answer */
 
 struct call {
 	struct shop_env			*e;
@@ -276,6 +277,41 @@ ctx_for(struct call *k, struct ops_ctx *ctx)
 	 * a check without one asks about the code alone */
 	ctx->basket.due = k->req.amount > 0 ? k->req.amount : 1000000000;
 	ctx->basket.eligible = ctx->basket.due;
+	/* the register sells in the shop's currency: a voucher in another
+	 * one is refused (reason 8) */
+	memcpy(ctx->basket.currency, k->e->conf->currency,
+	    sizeof(ctx->basket.currency));
+}
+
+/*
+ * What a redemption may take: the voucher's rules applied to this sale's
+ * amount, as a direct redemption would (a 5,00 code takes 5,00 of a
+ * 30,00 sale, 10 % takes 4,00 of 40,00, a gift voucher at most its
+ * balance), whatever the reservation held.  A refusal leaves *reason set.
+ */
+static enum ws_status
+redeem_amount(struct store_txn *t, struct call *k, const struct ops_ctx *ctx,
+    int64_t *amount, unsigned *reason, struct ops_result *res)
+{
+	struct voucher v;
+	enum ws_status st;
+
+	*amount = k->req.amount;
+	*reason = 0;
+	st = store_voucher_get(t, k->req.f[AF_CODE].text, &v, true);
+	if (st == WS_ERR_NOTFOUND)
+		return WS_OK;	/* the redemption answers reason 2 */
+	if (st != WS_OK)
+		return st;
+	*reason = rules_amount(&v, k->e->conf, &ctx->basket, amount);
+	if (*reason != 0) {
+		res->reason = *reason;
+		res->found = true;
+		res->v = v;
+	} else if (*amount > k->req.amount) {
+		*amount = k->req.amount;
+	}
+	return WS_OK;
 }
 
 /* The answer of an operation that ran: done, or refused with a reason. */
@@ -311,7 +347,8 @@ run_change(struct store_txn *t, struct call *k)
 	struct ops_ctx ctx;
 	struct diags d;
 	enum ws_status st;
-	int64_t hold;
+	int64_t hold, amount;
+	unsigned reason;
 
 	ctx_for(k, &ctx);
 	memset(&res, 0, sizeof(res));
@@ -324,7 +361,9 @@ run_change(struct store_txn *t, struct call *k)
 			op_answer(k, &res, true);
 		return st;
 	case API_REDEEM:
-		st = ops_commit_in(t, c, code, &ctx, k->req.amount, &res);
+		st = redeem_amount(t, k, &ctx, &amount, &reason, &res);
+		if (st == WS_OK && reason == 0)
+			st = ops_commit_in(t, c, code, &ctx, amount, &res);
 		if (st == WS_OK)
 			op_answer(k, &res, false);
 		return st;
@@ -472,6 +511,7 @@ struct read_arg {
 	struct call	*k;
 	struct buf	 inner;
 	unsigned	 entries;
+	bool		 truncated;
 };
 
 static enum ws_status
@@ -481,8 +521,10 @@ ledger_entry_xml(const struct ledger_entry *le, void *arg)
 	char at[40], m[32];
 	struct buf *b = &a->inner;
 
-	if (++a->entries > 10000)
+	if (++a->entries > LEDGER_ENTRIES_MAX) {
+		a->truncated = true;
 		return WS_ERR_LIMIT;
+	}
 	utc(at, sizeof(at), le->at);
 	buf_printf(b, "    <entry seq=\"%llu\" at=\"%s\" op=\"%s\"",
 	    (unsigned long long)le->seq, at, ledger_op_name(le->op));
@@ -522,12 +564,18 @@ ledger_body(struct store_txn *t, void *arg)
 
 	buf_reset(&a->inner);
 	a->entries = 0;
+	a->truncated = false;
 	st = store_voucher_get(t, a->k->req.f[AF_CODE].text, &v, false);
 	if (st != WS_OK)
 		return st;
 	voucher_xml(&a->inner, &v);
 	buf_append_str(&a->inner, "  <ledger>\n");
 	st = store_ledger_each(t, v.code, ledger_entry_xml, a);
+	if (st == WS_ERR_LIMIT && a->truncated) {
+		/* the oldest entries, and a mark: the CLI gives them all */
+		st = buf_printf(&a->inner, "    <more first=\"%u\"/>\n",
+		    LEDGER_ENTRIES_MAX);
+	}
 	if (st == WS_OK)
 		st = buf_append_str(&a->inner, "  </ledger>\n");
 	return st;
@@ -656,7 +704,6 @@ respond(struct call *k, struct http_response *rs)
 			snprintf(rs->status, sizeof(rs->status), "%s",
 			    texts[i].text);
 	rs->content_type = "application/xml; charset=utf-8";
-	buf_append_str(&rs->headers, "Cache-Control: no-store\r\n");
 	if (k->http == 401)
 		buf_append_str(&rs->headers, "WWW-Authenticate: Bearer "
 		    "realm=\"wsvoucher\"\r\n");

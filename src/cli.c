@@ -323,12 +323,42 @@ cmd_passwd(int argc)
  * suffices (no slow password hash): the key is 256 random bits, nothing
  * a dictionary could guess.
  */
+/* "check,reserve" or "all": names of API operations, comma-separated */
+static bool
+ops_list_ok(const char *list)
+{
+	char word[16];
+	const char *p = list;
+	size_t n;
+	unsigned op;
+
+	for (;;) {
+		p += strspn(p, " ");
+		n = strcspn(p, ", ");
+		if (n == 0 || n >= sizeof(word))
+			return false;
+		memcpy(word, p, n);
+		word[n] = '\0';
+		for (op = 0; op < API_OP__MAX; op++)
+			if (strcmp(word, api_op_name(op)) == 0)
+				break;
+		if (op == API_OP__MAX && strcmp(word, "all") != 0)
+			return false;
+		p += n;
+		p += strspn(p, " ");
+		if (*p == '\0')
+			return true;
+		if (*p++ != ',')
+			return false;
+	}
+}
+
 static int
 cmd_apikey(int argc, char **argv)
 {
 	uint8_t rnd[32], digest[SHA256_DIGEST_LEN];
 	char key[2 * sizeof(rnd) + 1], hex[SHA256_HEX_LEN];
-	size_t i, n;
+	size_t n;
 
 	if (argc != 3) {
 		problem("usage: wsvoucher apikey NAME OPERATIONS   (e.g. "
@@ -342,13 +372,12 @@ cmd_apikey(int argc, char **argv)
 		    "- and _", API_CLIENT_MAX);
 		return EXIT_USAGE;
 	}
-	for (i = 0; argv[2][i] != '\0'; i++)
-		if (argv[2][i] == '|' || argv[2][i] == '\n' ||
-		    argv[2][i] == '#') {
-			problem("apikey: operations are a list like "
-			    "check,reserve,redeem (or all)");
-			return EXIT_USAGE;
-		}
+	if (!ops_list_ok(argv[2])) {
+		problem("apikey: operations are a list of check, reserve, "
+		    "redeem, cancel, topup, invalidate, ledger, import (or "
+		    "all), e.g. check,reserve,redeem");
+		return EXIT_USAGE;
+	}
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
 		problem("apikey: no randomness from the kernel");
 		return EXIT_PROBLEM;

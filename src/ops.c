@@ -790,6 +790,16 @@ topup_body(struct store_txn *t, void *arg)
 		a->res->reason = REASON_INVALIDATED;
 		return WS_OK;
 	}
+	/* unpaid or expired cards are not charged: money would be lost */
+	if (v.state == VOUCHER_PENDING) {
+		a->res->reason = REASON_NOT_ACTIVATED;
+		return WS_OK;
+	}
+	if (v.state == VOUCHER_EXPIRED ||
+	    (v.valid_until != 0 && v.valid_until < now)) {
+		a->res->reason = REASON_EXPIRED;
+		return WS_OK;
+	}
 	/* Only money on a reusable balance can be raised. */
 	if (v.kind != VOUCHER_KIND_VALUE || !voucher_has_balance(&v) ||
 	    voucher_type_remainder_expires(v.type)) {
@@ -802,7 +812,7 @@ topup_body(struct store_txn *t, void *arg)
 	}
 	v.balance += a->amount;
 	v.amount += a->amount;
-	if (v.state == VOUCHER_EXHAUSTED || v.state == VOUCHER_EXPIRED)
+	if (v.state == VOUCHER_EXHAUSTED)
 		v.state = VOUCHER_ACTIVE;
 	entry_init(&e, a->ctx, LEDGER_TOPUP, now);
 	e.delta = a->amount;

@@ -67,6 +67,7 @@ struct shop_parser {
 	const struct voucher_conf	*vc;
 	struct shop_conf		*s;
 	unsigned			 seen[CK__MAX];
+	unsigned			 api_seen[3];	/* <Voucher-API> */
 	unsigned			 nerr;
 	unsigned			 checkout_line;
 };
@@ -463,9 +464,21 @@ static void
 api_pair(void *arg, unsigned line, const char *k, size_t kn, const char *v,
     size_t vn)
 {
+	static const char *const keys[] = { "Hold-Minutes",
+	    "RequestIds-Hours", "Import-MaxBytes" };
 	struct shop_parser *p = arg;
 	struct api_conf *a = &p->s->api;
+	unsigned i;
 
+	for (i = 0; i < 3; i++)
+		if (ieq(k, kn, keys[i])) {
+			if (p->api_seen[i] != 0) {
+				perr(p, line, keys[i], "given twice (first "
+				    "on line %u)", p->api_seen[i]);
+				return;
+			}
+			p->api_seen[i] = line;
+		}
 	if (ieq(k, kn, "Hold-Minutes"))
 		set_uint(p, line, "Hold-Minutes", v, vn, 1, 1440,
 		    &a->hold_minutes);

@@ -64,37 +64,6 @@ struct store_txn {
 	struct buf	 scratch;	/* encode buffer, reused */
 };
 
-static const char *const ledger_op_names[LEDGER_OP__MAX] = {
-	[LEDGER_ISSUE] = "issue",
-	[LEDGER_RESERVE] = "reserve",
-	[LEDGER_RELEASE] = "release",
-	[LEDGER_EXPIRE_HOLD] = "expire-hold",
-	[LEDGER_ACTIVATE] = "activate",
-	[LEDGER_UNCOUNT] = "uncount",
-	[LEDGER_REDEEM] = "redeem",
-	[LEDGER_FORFEIT] = "forfeit",
-	[LEDGER_TOPUP] = "topup",
-	[LEDGER_INVALIDATE] = "invalidate",
-	[LEDGER_ADJUST] = "adjust",
-	[LEDGER_DELETE] = "delete",
-	[LEDGER_BIND] = "bind",
-};
-
-const char *
-ledger_op_name(enum ledger_op op)
-{
-	if ((unsigned)op >= LEDGER_OP__MAX)
-		return "unknown";
-	return ledger_op_names[op];
-}
-
-const char *
-hold_kind_name(enum hold_kind k)
-{
-	return k == HOLD_RESERVATION ? "reservation" :
-	    k == HOLD_ACTIVATION ? "activation" : "unknown";
-}
-
 /*
  * After a panic Berkeley DB repeats the same message on every call: print
  * a message once, then only how often it came again.

@@ -289,3 +289,36 @@ codec_hold_decode(const void *data, size_t len, struct hold *h)
 	get_str(&r, h->customer, sizeof(h->customer));
 	return r.bad || r.left != 0 ? WS_ERR_DB : WS_OK;
 }
+
+/* --- names (shown by the CLI, the API and the admin pages) ----------------- */
+
+static const char *const ledger_op_names[LEDGER_OP__MAX] = {
+	[LEDGER_ISSUE] = "issue",
+	[LEDGER_RESERVE] = "reserve",
+	[LEDGER_RELEASE] = "release",
+	[LEDGER_EXPIRE_HOLD] = "expire-hold",
+	[LEDGER_ACTIVATE] = "activate",
+	[LEDGER_UNCOUNT] = "uncount",
+	[LEDGER_REDEEM] = "redeem",
+	[LEDGER_FORFEIT] = "forfeit",
+	[LEDGER_TOPUP] = "topup",
+	[LEDGER_INVALIDATE] = "invalidate",
+	[LEDGER_ADJUST] = "adjust",
+	[LEDGER_DELETE] = "delete",
+	[LEDGER_BIND] = "bind",
+};
+
+const char *
+ledger_op_name(enum ledger_op op)
+{
+	if ((unsigned)op >= LEDGER_OP__MAX)
+		return "unknown";
+	return ledger_op_names[op];
+}
+
+const char *
+hold_kind_name(enum hold_kind k)
+{
+	return k == HOLD_RESERVATION ? "reservation" :
+	    k == HOLD_ACTIVATION ? "activation" : "unknown";
+}

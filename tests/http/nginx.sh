@@ -1,7 +1,10 @@
 #!/bin/sh
 # tests/http/nginx.sh - wsvoucher.fcgi behind a real nginx, configured by
 # the shipped sample doc/nginx-wsvoucher.conf: pages, /shop, status codes,
-# static files.  Automake TESTS entry; exit 77 = skipped.
+# static files; the POS/ERP API below /api (401 without a key, 200 with a
+# key from `wsvoucher apikey`, a large import body let through) and the
+# admin pages below /admin (303 to the login page, their cookie).
+# Automake TESTS entry; exit 77 = skipped.
 #
 # The sample's server block is used as it is, with only its listen address,
 # socket, document root and log folder replaced by this test's own
@@ -40,6 +43,19 @@ fatal() {	# a setup step failed: nothing after it can run
 
 # --- a. store, config, vouchers, templates ----------------------------------
 make_shop
+# an API client that may check codes, with a key from wsvoucher apikey:
+# its comment lines hold the key, its last line goes into <Voucher-API>
+"$WSV" apikey pos-1 check >"$tmp/apikey" 2>"$tmp/err" || fatal "wsvoucher apikey"
+apikey=$(sed -n 's/^#   Authorization: Bearer //p' "$tmp/apikey")
+[ -n "$apikey" ] || fatal "wsvoucher apikey prints the key"
+{
+	echo "<Voucher-API>"
+	grep -v '^#' "$tmp/apikey"
+	echo "</Voucher-API>"
+} >>"$conf"
+"$WSV" check-config "$conf" >"$tmp/err" 2>&1 ||
+    fatal "check-config accepts the <Voucher-API> line of wsvoucher apikey"
+ok "an API client made with wsvoucher apikey"
 
 # --- b. wsvoucher.fcgi ----------------------------------------------------------
 start_fcgi "$conf" "$tpl" "$store"
@@ -182,6 +198,54 @@ head_has p '^Allow: .*GET' "405 has wsvoucher.fcgi's Allow header"
 head -c 100000 /dev/zero | tr '\0' x >"$tmp/big"
 get big -X POST --data-binary @"$tmp/big" "$base/shop/ws_start.htm"
 status 413 "POST of 100 kB (client_max_body_size 64k)" big
+
+# --- the POS/ERP API: SCRIPT_NAME /api, PATH_INFO /OPERATION ---------------
+cat >"$tmp/check.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<check xmlns="urn:wsvoucher:api:1">
+  <code>SOMMER-2026</code>
+</check>
+XML
+get a1 -X POST -H 'Content-Type: application/xml' \
+    --data-binary @"$tmp/check.xml" "$base/api/check"
+status 401 "POST /api/check without a key" a1
+head_has a1 '^Content-Type: application/xml' "the 401 answer is XML"
+body_has a1 '<answer xmlns="urn:wsvoucher:api:1" op="check" result="invalid"' \
+    "the 401 answer is wsvoucher.fcgi's <answer>"
+head_has a1 '^WWW-Authenticate: Bearer' "the 401 answer has WWW-Authenticate"
+get a2 -X POST -H "Authorization: Bearer $apikey" \
+    -H 'Content-Type: application/xml' \
+    --data-binary @"$tmp/check.xml" "$base/api/check"
+status 200 "POST /api/check with the key of wsvoucher apikey" a2
+body_has a2 'op="check" result="done"' "the check is done"
+body_has a2 '<code>SOMMER-2026</code>' "the answer names SOMMER-2026"
+get a3 -X POST -H "Authorization: Bearer $apikey" \
+    -H 'Content-Type: application/xml' \
+    --data-binary @"$tmp/check.xml" "$base/api/redeem"
+status 403 "POST /api/redeem by a client that may only check" a3
+# 100 kB is above the server's 64k, but /api/import lets up to 16m through
+# to wsvoucher.fcgi, which wants a key first
+get a4 -X POST -H 'Content-Type: application/xml' \
+    --data-binary @"$tmp/big" "$base/api/import"
+status 401 "POST of 100 kB to /api/import reaches wsvoucher.fcgi" a4
+body_has a4 'op="import"' "the import's 401 answer is wsvoucher.fcgi's"
+get a5 "$base/api/nope"
+status 404 "GET /api/nope (no such operation)" a5
+
+# --- the admin pages: SCRIPT_NAME /admin, PATH_INFO /PAGE ------------------
+get ad1 "$base/admin/admin_search.htm"
+status 303 "GET /admin/admin_search.htm without a login" ad1
+head_has ad1 '^Location: admin_login\.htm$' "it is sent to admin_login.htm"
+get ad2 "$base/admin"
+status 303 "GET /admin" ad2
+head_has ad2 '^Location: /admin/admin_search\.htm$' "/admin goes to /admin/admin_search.htm"
+get ad3 "$base/admin/admin_login.htm"
+status 200 "GET /admin/admin_login.htm" ad3
+head_has ad3 '^Set-Cookie: WSADMIN=[0-9a-f]*; Path=/admin; HttpOnly; SameSite=Strict$' \
+    "the login page sets WSADMIN for /admin only (no Secure over http)"
+body_has ad3 'name="csrf"' "the login form carries a CSRF token"
+get ad4 "$base/shop/admin_search.htm"
+status 404 "GET /shop/admin_search.htm (no admin pages in the shop)" ad4
 
 get b "$base/shop/t_broken.htm"
 status 500 "GET /shop/t_broken.htm" b

@@ -1129,3 +1129,16 @@ Test(shopconf, api_errors_on_their_lines)
 	cr_expect(tu_diags_has(&d, 12, "d", "sha256:"), "%s", dump);
 	cr_expect(tu_diags_has(&d, 14, "e", "twice"), "%s", dump);
 }
+
+Test(shopconf, api_setting_twice)
+{
+	char dump[1024];
+
+	cr_expect_eq(parse(VOUCHER_TXT "<Voucher-API>\n"	/* 5 */
+	    "Hold-Minutes = 10\n"				/* 6 */
+	    "Hold-Minutes = 20\n"				/* 7 */
+	    "</Voucher-API>\n"), WS_ERR_INVALID);
+	tu_diags_dump(&d, dump, sizeof(dump));
+	cr_expect_eq(d.n, 1, "%s", dump);
+	cr_expect(tu_diags_has(&d, 7, "Hold-Minutes", "line 6"), "%s", dump);
+}
