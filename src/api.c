@@ -308,7 +308,9 @@ redeem_amount(struct store_txn *t, struct call *k, const struct ops_ctx *ctx,
 		res->reason = *reason;
 		res->found = true;
 		res->v = v;
-	} else if (*amount > k->req.amount) {
+	} else if (*amount <= 0 || *amount > k->req.amount) {
+		/* nothing to take (a spent balance): the redemption itself
+		 * gives the reason */
 		*amount = k->req.amount;
 	}
 	return WS_OK;

@@ -346,19 +346,27 @@ handle_api(struct worker *w, FCGX_Request *req, const char *method,
 	rq.content_type = FCGX_GetParam("CONTENT_TYPE", req->envp);
 	rq.authorization = FCGX_GetParam("HTTP_AUTHORIZATION", req->envp);
 	rq.idempotency_key = FCGX_GetParam("HTTP_IDEMPOTENCY_KEY", req->envp);
+	if (bad == 413) {
+		/* not read: api.c answers as for any body too large for its
+		 * operation (after the caller is known) */
+		const char *cl = FCGX_GetParam("CONTENT_LENGTH", req->envp);
+
+		bad = 0;
+		buf_reset(&body);
+		rq.body_len = (size_t)strtoull(cl != NULL ? cl : "0", NULL, 10);
+	}
 	if (bad != 0) {
-		snprintf(rs.status, sizeof(rs.status), "%s", bad == 413 ?
-		    "413 Content Too Large" : bad == 503 ?
+		snprintf(rs.status, sizeof(rs.status), "%s", bad == 503 ?
 		    "503 Service Unavailable" : "400 Bad Request");
 		rs.content_type = "application/xml; charset=utf-8";
 		buf_printf(&rs.body, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
 		    "\n<answer xmlns=\"urn:wsvoucher:api:1\" op=\"none\" "
 		    "result=\"invalid\">\n  <error>%s</error>\n</answer>\n",
-		    bad == 413 ? "the body is larger than any operation takes" :
 		    "the body could not be read");
 	} else {
 		rq.body = buf_cstr(&body);
-		rq.body_len = body.len;
+		if (rq.body_len == 0)
+			rq.body_len = body.len;
 		w->env.reopen = false;
 		api_handle(&w->env, &rq, &rs);
 		if (w->env.reopen && reopen_store(w) == WS_OK) {

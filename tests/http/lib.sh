@@ -63,7 +63,11 @@ port_free() {
 }
 # a free loopback port from a random start, at most 50 tries
 pick_port() {
-	start=$(awk 'BEGIN { srand(); print 20000 + int(rand() * 40000) }')
+	# below the kernel's range for outgoing connections (32768 and up
+	# by default), so no client socket takes it between check and bind;
+	# seeded by time and process, so tests started together differ
+	start=$(awk -v pid=$$ 'BEGIN { srand(); srand(srand() + pid);
+	    print 20000 + int(rand() * 12000) }')
 	port=""
 	i=0
 	while [ $i -lt 50 ]; do
