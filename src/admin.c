@@ -383,12 +383,12 @@ charge_body(struct store_txn *t, void *arg)
 	return store_charge_get(t, p->query, &p->charge);
 }
 
-/* Codes whose number starts with the query (case as typed, then upper). */
+/* Codes whose number starts with prefix. */
 static enum ws_status
-search(struct shop_env *e, struct page_data *p)
+search_prefix(struct shop_env *e, struct page_data *p, const char *prefix)
 {
 	char after[VOUCHER_CODE_MAX + 2];
-	size_t n, i, ql = strlen(p->query);
+	size_t n, i, ql = strlen(prefix);
 	enum ws_status st;
 
 	p->ta.nrows = 0;
@@ -399,7 +399,7 @@ search(struct shop_env *e, struct page_data *p)
 	 * character one lower and then DEL sorts after every code below
 	 * the prefix (codes are printable ASCII) and before the prefix.
 	 */
-	memcpy(after, p->query, ql + 1);
+	memcpy(after, prefix, ql + 1);
 	after[ql - 1] = (char)(after[ql - 1] - 1);
 	after[ql] = 0x7f;
 	after[ql + 1] = '\0';
@@ -407,7 +407,7 @@ search(struct shop_env *e, struct page_data *p)
 	if (st != WS_OK)
 		return st;
 	for (i = 0; i < n; i++) {
-		if (strncmp(p->v[i].code, p->query, ql) != 0)
+		if (strncmp(p->v[i].code, prefix, ql) != 0)
 			break;
 		p->rows[p->ta.nrows].v = &p->v[i];
 		p->rows[p->ta.nrows].h = NULL;
@@ -415,6 +415,30 @@ search(struct shop_env *e, struct page_data *p)
 	}
 	p->ta.more = i == n && n == ROWS_MAX;
 	return WS_OK;
+}
+
+/*
+ * Codes are stored as they were made or imported (the generator's are
+ * upper case): the prefix as typed, and if that finds nothing, in upper
+ * case, so "abcd" finds ABCD-... .
+ */
+static enum ws_status
+search(struct shop_env *e, struct page_data *p)
+{
+	char upper[VOUCHER_CODE_MAX + 1];
+	enum ws_status st;
+	size_t i;
+
+	st = search_prefix(e, p, p->query);
+	if (st != WS_OK || p->ta.nrows > 0)
+		return st;
+	for (i = 0; p->query[i] != '\0'; i++)
+		upper[i] = (char)(p->query[i] >= 'a' && p->query[i] <= 'z' ?
+		    p->query[i] - 'a' + 'A' : p->query[i]);
+	upper[i] = '\0';
+	if (strcmp(upper, p->query) == 0)
+		return WS_OK;
+	return search_prefix(e, p, upper);
 }
 
 /* The page's template; otherwise the answer is set (404, 500, 503). */
@@ -482,10 +506,8 @@ render(struct shop_env *e, const struct http_request *rq,
 	v = form_get_text(&q, "q");
 	if (v == NULL)
 		v = form_get_text(&q, "code");
-	if (v != NULL && strlen(v) <= VOUCHER_CODE_MAX) {
-		/* codes are kept in upper case (the import folds them) */
+	if (v != NULL && strlen(v) <= VOUCHER_CODE_MAX)
 		snprintf(p->query, sizeof(p->query), "%s", v);
-	}
 	p->ta.operator_name = op != NULL ? op->name : NULL;
 	p->ta.query = p->query;
 	p->ta.message = s->message[0] != '\0' ? s->message : NULL;
@@ -614,9 +636,11 @@ charge_csv(struct shop_env *e, const struct http_request *rq,
 			if (x->valid_until > 0) {
 				struct tm tm;
 
+				/* the import's own spelling: the file can go
+				 * back in */
 				if (tz_local(x->valid_until, &tm) == WS_OK)
 					strftime(until, sizeof(until),
-					    "%d.%m.%Y", &tm);
+					    "%Y-%m-%d", &tm);
 			}
 			csv_field(&rs->body, x->code);
 			buf_printf(&rs->body, ";%s;%s;%s;%s;%s;%s;", m,
@@ -787,6 +811,10 @@ act_charge(struct shop_env *e, struct admin_session *s, const struct form *f,
 		say(s->error, "Gültig bis: ein Datum wie 31.12.2027.");
 		return WS_OK;
 	}
+	if (req.proto.valid_until != 0 && req.proto.valid_until < clock_now()) {
+		say(s->error, "Gültig bis: das Datum ist vorbei.");
+		return WS_OK;
+	}
 	if (strlen(req.label) > VOUCHER_LABEL_MAX) {
 		say(s->error, "Bezeichnung: bis %d Zeichen.",
 		    VOUCHER_LABEL_MAX);
@@ -806,6 +834,30 @@ act_charge(struct shop_env *e, struct admin_session *s, const struct form *f,
 	return st;
 }
 
+/* "admin_code.htm?code=..." with the code percent-encoded */
+static void
+code_url(char *out, size_t size, const char *code)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o;
+
+	o = (size_t)snprintf(out, size, "admin_code.htm?code=");
+	for (; *code != '\0' && o + 4 < size; code++) {
+		unsigned char c = (unsigned char)*code;
+
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    c == '.') {
+			out[o++] = (char)c;
+		} else {
+			out[o++] = '%';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		}
+	}
+	out[o] = '\0';
+}
+
 static void
 post(struct shop_env *e, const struct http_request *rq,
     struct http_response *rs, struct admin_session *s, bool found,
@@ -814,6 +866,7 @@ post(struct shop_env *e, const struct http_request *rq,
 	struct form f, q;
 	char token[65], actor[VOUCHER_ACTOR_MAX + 1], old[SESSION_ID_LEN + 1];
 	const char *tok, *action, *to = rq->page;
+	char back[32 + 3 * VOUCHER_CODE_MAX];
 	const struct tmpl *page;
 	bool fresh = !found, rotated = false;
 	size_t toklen;
@@ -880,11 +933,14 @@ post(struct shop_env *e, const struct http_request *rq,
 			rotated = true;
 			snprintf(s->login, sizeof(s->login), "%s", a->login);
 			s->created = clock_now();
+			e->log("admin login %s from %s", a->login,
+			    rq->remote_addr != NULL ? rq->remote_addr : "?");
 			to = "admin_search.htm";
 		}
 	} else if (op == NULL) {
 		to = "admin_login.htm";
 	} else if (strcmp(action, "logout") == 0) {
+		e->log("admin logout %s", s->login);
 		s->login[0] = '\0';
 		say(s->message, "Abgemeldet.");
 		to = "admin_login.htm";
@@ -892,6 +948,12 @@ post(struct shop_env *e, const struct http_request *rq,
 	    strcmp(action, "invalidate") == 0) {
 		snprintf(actor, sizeof(actor), "admin:%s", op->login);
 		st = act_code(e, s, action, &f, actor);
+		/* from a code's page: back to that code */
+		if (strcmp(rq->page, "admin_code.htm") == 0 &&
+		    form_get_text(&f, "code") != NULL) {
+			code_url(back, sizeof(back), form_get_text(&f, "code"));
+			to = back;
+		}
 	} else if (strcmp(action, "charge") == 0) {
 		snprintf(actor, sizeof(actor), "admin:%s", op->login);
 		st = act_charge(e, s, &f, actor);

@@ -78,7 +78,8 @@ usage(FILE *fp)
 "  apikey NAME OPERATIONS       make a key for a POS/ERP client; print it\n"
 "                               and its <Voucher-API> line\n"
 "  passwd                       read a password on standard input, print\n"
-"                               its hash for <Shop-Customers>\n"
+"                               its hash for <Shop-Customers> or\n"
+"                               <Voucher-Admin>\n"
 "  demo                         a store in a temporary folder with one\n"
 "                               charge of every type, shown\n"
 "See wsvoucher(1).\n", fp);
@@ -275,7 +276,8 @@ cmd_check_config(struct cli *c, int argc, char **argv)
 
 /*
  * passwd: the crypt(3) hash (yescrypt, a fresh salt) of the password on
- * the first line of standard input, for a <Shop-Customers> entry.
+ * the first line of standard input, for a <Shop-Customers> or
+ * <Voucher-Admin> entry.
  */
 static int
 cmd_passwd(int argc)

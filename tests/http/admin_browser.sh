@@ -1,0 +1,404 @@
+#!/bin/sh
+# tests/http/admin_browser.sh - an operator's way through the admin pages
+# in headless Chromium: the login form, "Reservierte Codes", the
+# "Freigeben" button of a code that a POS reserved through the API, the
+# message and the list without that code; screenshots before and after
+# the click; the store afterwards (no hold, a release by admin:LOGIN).
+# The browser is driven through chromedriver's W3C WebDriver HTTP API with
+# curl, sed and base64 only, as in tests/http/browser.sh.
+# Automake TESTS entry; exit 77 = skipped (no chromium, chromedriver,
+# lighttpd, curl, base64 or wsvoucher.fcgi).
+set -u
+
+LOGIN=anna
+PASSWORD='Geheim-Passwort-1'
+OPNAME='Anna Admin'
+CODE=KASSE-1		# reserved by the POS, released in the browser
+OTHER=KASSE-2		# reserved too, stays on the list
+
+TEST_NAME=admin_browser
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
+command -v lighttpd >/dev/null 2>&1 || skip "lighttpd not found"
+command -v base64 >/dev/null 2>&1 || skip "base64 not found"
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
+[ -x "$CHROMIUM" ] || skip "$CHROMIUM not found (Debian package chromium)"
+[ -x "$CHROMEDRIVER" ] || skip "$CHROMEDRIVER not found (Debian package chromium-driver)"
+mkdir -p "$tmp/home"
+# chromedriver only drives the Chromium of its own major version
+major() { sed -n 's/^[^0-9]*\([0-9][0-9]*\)\.[0-9][0-9]*\.[0-9][0-9]*\.[0-9].*/\1/p' | head -n 1; }
+v_browser=$(HOME="$tmp/home" "$CHROMIUM" --version 2>/dev/null | major)
+v_driver=$("$CHROMEDRIVER" --version 2>/dev/null | major)
+if [ -n "$v_browser" ] && [ -n "$v_driver" ] && [ "$v_browser" != "$v_driver" ]; then
+	skip "chromium $v_browser and chromedriver $v_driver differ"
+fi
+outdir=${BUILD_DIR:-.}
+lighttpd_pid=""
+sid=""
+wd_max=60
+t_start=$(date +%s)
+
+# --- WebDriver over curl --------------------------------------------------------
+# The web element identifier of the W3C WebDriver spec: the key under which
+# an element reference comes back.
+W3C_ELEMENT=element-6066-11e4-a52e-4f735466cecf
+nbsp=$(printf '\302\240')
+nnbsp=$(printf '\342\200\257')
+mark=$(printf '\001')
+
+# wd METHOD PATH [JSON]: answer in $tmp/wd.json, HTTP status in $wd_code;
+# true on 200.  PATH is below the session once there is one.
+wd() {
+	wd_to=$wd_base$2
+	[ -n "$sid" ] && wd_to=$wd_base/session/$sid$2
+	if [ $# -ge 3 ]; then
+		wd_code=$(curl -s --max-time "$wd_max" -X "$1" \
+		    -H 'Content-Type: application/json; charset=utf-8' \
+		    --data-binary "$3" -o "$tmp/wd.json" -w '%{http_code}' \
+		    "$wd_to") || wd_code="curl-error-$?"
+	else
+		wd_code=$(curl -s --max-time "$wd_max" -X "$1" -o "$tmp/wd.json" \
+		    -w '%{http_code}' "$wd_to") || wd_code="curl-error-$?"
+	fi
+	[ "$wd_code" = 200 ]
+}
+# a shell string as the inside of a JSON string (one line, no controls)
+json() { printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g'; }
+# the string of {"value":"..."} in $tmp/wd.json, unescaped as far as
+# chromedriver escapes: \\ \" \n \t \r \/ and \u for < > & and no-break space
+wd_string() {
+	sed -n 's/^{"value":"\(.*\)"}$/\1/p' "$tmp/wd.json" |
+	    sed -e 's/\\\\/'"$mark"'/g' -e 's/\\"/"/g' -e 's/\\\//\//g' \
+	    -e 's/\\u003[Cc]/</g' -e 's/\\u003[Ee]/>/g' -e 's/\\u0026/\&/g' \
+	    -e 's/\\u00[Aa]0/ /g' -e 's/\\[rt]/ /g' -e 's/\\n/\
+/g' -e "s/$mark/\\\\/g"
+}
+# the message of a WebDriver error answer, for not-ok lines
+wd_error() {
+	e=$(tr '\n' ' ' <"$tmp/wd.json" |
+	    sed -n -e 's/.*"message":"\(.*\)","stacktrace".*/\1/p' -e t \
+	    -e 's/.*"message":"\([^"]*\)".*/\1/p' |
+	    sed 's/\\n.*//; s/ *(Session info:.*//; s/\\"/"/g')
+	echo "$wd_code${e:+: $e}"
+}
+# text with every kind of space as one plain space, trimmed
+norm() {
+	printf '%s' "$1" | LC_ALL=C sed "s/$nbsp/ /g; s/$nnbsp/ /g" |
+	    tr -s ' \t\n\r' '    ' | sed 's/^ //; s/ $//'
+}
+# el_find CSS: the first match (chromedriver waits up to the implicit 5 s) in $el
+el_find() {
+	el=""
+	wd POST /element "{\"using\":\"css selector\",\"value\":\"$(json "$1")\"}" || return 1
+	el=$(sed -n "s/.*\"$W3C_ELEMENT\":\"\\([^\"]*\\)\".*/\\1/p" "$tmp/wd.json")
+	[ -n "$el" ]
+}
+el_text() { txt=""; wd GET "/element/$1/text" || return 1; txt=$(norm "$(wd_string)"); }
+el_click() { wd POST "/element/$1/click" '{}'; }
+el_type() { wd POST "/element/$1/value" "{\"text\":\"$(json "$2")\"}"; }
+wd_go() { wd POST /url "{\"url\":\"$(json "$1")\"}"; }
+wd_url() { cur=""; wd GET /url || return 1; cur=$(wd_string); }
+# click_away ELEMENT: click it and wait up to 15 s until the page it was on
+# is gone (a form post and its 303 can come back to the same address, the
+# old document cannot); then the new page's address is in $cur
+click_away() {
+	el_find html || return 1
+	old=$el
+	el_click "$1" || return 1
+	i=0
+	while [ $i -lt 150 ]; do
+		wd GET "/element/$old/name" || { wd_url; return 0; }
+		sleep 0.1
+		i=$((i + 1))
+	done
+	wd_code="still on the old page after 15 s"
+	return 1
+}
+# wd_shot FILE: the viewport as PNG, checked by its signature
+wd_shot() {
+	wd GET /screenshot || return 1
+	# shellcheck disable=SC1003 # tr deletes backslashes
+	sed 's/^{"value":"//; s/"}$//' "$tmp/wd.json" | tr -d '\\' |
+	    base64 -d >"$1" 2>/dev/null || { wd_code="base64 -d failed"; return 1; }
+	sig=$(dd if="$1" bs=8 count=1 2>/dev/null | od -An -tx1 | tr -d ' \n')
+	[ "$sig" = 89504e470d0a1a0a ] || { wd_code="no PNG signature ($sig)"; return 1; }
+}
+# the page the browser shows: address and the body of its source
+wd_page() {
+	[ -n "$sid" ] || return 0
+	wd_url && echo "#   page: $cur"
+	wd GET /source || return 0
+	wd_string >"$tmp/source.html"
+	sed -n '/<body/,$p' "$tmp/source.html" | grep -v '^[[:space:]]*$' >"$tmp/source.body"
+	[ -s "$tmp/source.body" ] || cp "$tmp/source.html" "$tmp/source.body"
+	show "$tmp/source.body" 40
+}
+badp() { bad "$1"; wd_page; }
+wd_quit() {	# end the session, Chromium closes; on every way out, once
+	[ -n "$sid" ] || return 0
+	s=$sid
+	sid=""
+	wd_max=15
+	wd DELETE "/session/$s"
+}
+trap 'wd_quit; cleanup' EXIT
+trap 'wd_quit; cleanup; exit 1' INT TERM HUP PIPE
+
+finish() {
+	if [ -s "$tmp/fcgi.log" ]; then
+		echo "# wsvoucher.fcgi log:"; show "$tmp/fcgi.log" 40
+	fi
+	echo "# $(($(date +%s) - t_start)) s in all"
+	echo "$passed passed, $failed failed"
+	[ "$failed" = 0 ] && exit 0
+	exit 1
+}
+fatal() {	# a step failed: nothing after it can run
+	# (web_up's tries of start_lighttpd only note it)
+	if [ -n "${soft_fatal:-}" ]; then soft_failed=1; return 0; fi
+	bad "$1"
+	wd_page
+	for f in "$tmp/lighttpd.log" "$tmp/chromedriver.out" "$tmp/err"; do
+		[ -s "$f" ] && { echo "# $f:"; show "$f" 40; }
+	done
+	finish
+}
+
+# --- a. operator, API key, config, store, vouchers -------------------------------
+store="$tmp/store"
+conf="$tmp/shop.config"
+mkdir -p "$tmp/mail"
+printf '%s\n' "$PASSWORD" | "$WSV" passwd >"$tmp/hash" 2>"$tmp/err" || fatal "wsvoucher passwd"
+"$WSV" apikey pos-1 "check, reserve" >"$tmp/apikey.out" 2>"$tmp/err" || fatal "wsvoucher apikey pos-1"
+apikey=$(sed -n 's/.*Authorization: Bearer \([^[:space:]]*\).*/\1/p' "$tmp/apikey.out" | head -n 1)
+[ -n "$apikey" ] || fatal "wsvoucher apikey prints NAME:KEY"
+cat >"$conf" <<CFG
+<Voucher-Txt>
+ExternalVouchers-Allow = yes
+Store-Directory = $store
+Store-Durable = no
+</Voucher-Txt>
+<Voucher-API>
+$(grep '^pos-1 = sha256:' "$tmp/apikey.out")
+</Voucher-API>
+<Voucher-Admin>
+$LOGIN = $(cat "$tmp/hash") | $OPNAME
+</Voucher-Admin>
+CFG
+"$WSV" check-config "$conf" >"$tmp/out" 2>&1 || { cat "$tmp/out" >>"$tmp/err"; fatal "wsvoucher check-config"; }
+"$WSV" --store "$store" init >"$tmp/out" 2>"$tmp/err" || fatal "wsvoucher init"
+printf 'Number;Amount;Type;Type2\n%s;30,00;Standard_RemainderReusable;purchased\n%s;30,00;Standard_RemainderReusable;purchased\n' \
+    "$CODE" "$OTHER" >"$tmp/vouchers.csv"
+"$WSV" --store "$store" --config "$conf" import "$tmp/vouchers.csv" \
+    >"$tmp/out" 2>"$tmp/err" || fatal "wsvoucher import"
+tpl="$tmp/templates"
+mkdir -p "$tpl"
+cp "$srcdir"/templates/*.htm "$tpl"/ || fatal "copy the shipped templates"
+ok "operator $LOGIN, API client pos-1, vouchers $CODE and $OTHER made"
+
+# --- b. wsvoucher.fcgi, lighttpd, the POS reservations -----------------------------
+start_fcgi "$conf" "$tpl" "$store"
+# start_lighttpd up to 3 times: the port pick_port found free can be taken
+# by another program (another test) before lighttpd binds it
+web_up() {
+	try=1
+	while [ $try -le 3 ]; do
+		soft_fatal=1 soft_failed=""
+		start_lighttpd
+		soft_fatal=""
+		# the answer must have come from our lighttpd, which still runs
+		[ -z "$soft_failed" ] && sleep 0.2 && kill -0 "$lighttpd_pid" 2>/dev/null &&
+		    return 0
+		echo "# lighttpd did not start on port $port (try $try)"
+		stop "$lighttpd_pid"
+		try=$((try + 1))
+	done
+	fatal "lighttpd serves within 3 tries"
+}
+web_up
+# held CODE [HOLDER]: `wsvoucher reserved` lists a hold on CODE (by HOLDER)
+held() {
+	"$WSV" --store "$store" --format tsv reserved 2>/dev/null |
+	    awk -F '\t' -v c="$1" -v h="${2:-}" \
+	    'NR > 1 && $1 == c && (h == "" || $3 == h) { f = 1 } END { exit !f }'
+}
+# reserve CODE TRANSACTION: POST /api/reserve for 5.00
+reserve() {
+	printf '<reserve xmlns="urn:wsvoucher:api:1"><code>%s</code><transaction>%s</transaction><amount>5.00</amount></reserve>' \
+	    "$1" "$2" >"$tmp/reserve.xml"
+	code=$(curl -s --max-time 10 -o "$tmp/reserve.out" -w '%{http_code}' \
+	    -H "Authorization: Bearer $apikey" -H 'Content-Type: application/xml' \
+	    -H "Idempotency-Key: reserve-$1" --data-binary "@$tmp/reserve.xml" \
+	    "$base/api/reserve") || code="curl-error-$?"
+	[ "$code" = 200 ] && grep -q 'result="done"' "$tmp/reserve.out" && held "$1" "pos:pos-1:$2"
+}
+reserve "$CODE" T-1 || { show "$tmp/reserve.out" >>"$tmp/err"; fatal "the API reserves 5.00 of $CODE (got $code)"; }
+ok "the API reserves 5.00 of $CODE (T-1); wsvoucher reserved lists it"
+reserve "$OTHER" T-2 || { show "$tmp/reserve.out" >>"$tmp/err"; fatal "the API reserves 5.00 of $OTHER (got $code)"; }
+ok "the API reserves 5.00 of $OTHER (T-2)"
+
+# --- c. chromedriver and a headless Chromium ---------------------------------------
+# Without --allowed-ips chromedriver listens on the loopback only (with it,
+# on every address); its Chromium and log stay in $tmp, HOME included.
+# The port pick_port found free can be taken before chromedriver binds it
+# (other tests run at the same time): up to 3 tries, and the answer must
+# come while our chromedriver still runs.
+up=""
+try=1
+while [ -z "$up" ] && [ $try -le 3 ]; do
+	pick_port
+	wd_base="http://127.0.0.1:$port"
+	HOME="$tmp/home" "$CHROMEDRIVER" --port="$port" --log-path="$tmp/chromedriver.log" \
+	    >"$tmp/chromedriver.out" 2>&1 &
+	cd_pid=$!
+	pids="$pids $cd_pid"
+	i=0
+	while [ $i -lt 100 ]; do
+		if curl -s --max-time 2 -o "$tmp/wd.json" "$wd_base/status" &&
+		    grep -q '"ready":true' "$tmp/wd.json" && kill -0 "$cd_pid" 2>/dev/null; then
+			up=1
+			break
+		fi
+		kill -0 "$cd_pid" 2>/dev/null || break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -n "$up" ] || { echo "# chromedriver not ready on port $port (try $try)"; stop "$cd_pid"; }
+	try=$((try + 1))
+done
+[ -n "$up" ] || fatal "chromedriver ready on port $port within 10 s (3 tries)"
+ok "chromedriver ready on port $port"
+
+t_session=$(date +%s)
+args='"--headless=new","--no-sandbox","--disable-gpu","--disable-dev-shm-usage",'
+args=$args'"--no-first-run","--disable-background-networking",'
+args=$args'"--disable-component-update","--disable-sync","--window-size=1280,1024",'
+args=$args'"--user-data-dir='$(json "$tmp/profile")'"'
+caps='{"capabilities":{"alwaysMatch":{"browserName":"chrome",'
+caps=$caps'"pageLoadStrategy":"normal",'
+caps=$caps'"timeouts":{"implicit":5000,"pageLoad":30000,"script":10000},'
+caps=$caps'"goog:chromeOptions":{"binary":"'$(json "$CHROMIUM")'","args":['$args']}}}}'
+wd POST /session "$caps" || {
+	grep -E 'ERROR|SEVERE|WARNING' "$tmp/chromedriver.log" 2>/dev/null |
+	    tail -n 10 >>"$tmp/err"
+	fatal "a new WebDriver session ($(wd_error))"
+}
+sid=$(sed -n 's/.*"sessionId":"\([^"]*\)".*/\1/p' "$tmp/wd.json")
+[ -n "$sid" ] || fatal "the new session has a sessionId"
+# should the session not be deleted, cleanup still ends Chromium
+pids="$pids $(ps -o pid= --ppid "$cd_pid" 2>/dev/null | tr '\n' ' ')"
+ok "headless Chromium session up in $(($(date +%s) - t_session)) s"
+
+# --- d. log in through the form -------------------------------------------------------
+wd_go "$base/admin/admin_search.htm" || fatal "open /admin/admin_search.htm ($(wd_error))"
+wd_url
+case $cur in
+*/admin/admin_login.htm) ok "not logged in, /admin/admin_search.htm leads to admin_login.htm" ;;
+*) fatal "not logged in, /admin/admin_search.htm leads to admin_login.htm (got $cur)" ;;
+esac
+el_find 'input#login' || fatal "the login page has input#login ($(wd_error))"
+el_type "$el" "$LOGIN" || fatal "type the login ($(wd_error))"
+el_find 'input#password' || fatal "the login page has input#password ($(wd_error))"
+el_type "$el" "$PASSWORD" || fatal "type the password ($(wd_error))"
+el_find 'button#do-login' || fatal "the login page has button#do-login ($(wd_error))"
+click_away "$el" || fatal "button#do-login leaves the login page ($(wd_error))"
+case $cur in
+*/admin/admin_search.htm) ok "the login leads to admin_search.htm" ;;
+*) fatal "the login leads to admin_search.htm (got $cur)" ;;
+esac
+if el_find 'header .who' && el_text "$el" && case $txt in *"$OPNAME"*) true ;; *) false ;; esac; then
+	ok "the header names the operator $OPNAME"
+else
+	badp "the header names the operator $OPNAME (got \"${txt:-}\")"
+fi
+if wd GET /cookie/WSADMIN; then
+	http_only=$(sed -n 's/.*"httpOnly":\([a-z]*\).*/\1/p' "$tmp/wd.json")
+	same_site=$(sed -n 's/.*"sameSite":"\([A-Za-z]*\)".*/\1/p' "$tmp/wd.json")
+	path=$(sed -n 's/.*"path":"\([^"]*\)".*/\1/p' "$tmp/wd.json" | sed 's/\\\//\//g')
+	if [ "$http_only" = true ] && [ "$same_site" = Strict ] && [ "$path" = /admin ]; then
+		ok "the browser holds WSADMIN: httpOnly, sameSite Strict, path /admin"
+	else
+		bad "the browser holds WSADMIN: httpOnly, sameSite Strict, path /admin (got $http_only, $same_site, $path)"
+	fi
+else
+	bad "the browser holds the cookie WSADMIN ($(wd_error))"
+fi
+
+# --- e. "Reservierte Codes" -------------------------------------------------------------
+el_find 'nav a[href="admin_reserved.htm"]' || fatal "the navigation has a link to admin_reserved.htm ($(wd_error))"
+el_text "$el" && [ "$txt" = "Reservierte Codes" ] && ok "the link says Reservierte Codes" ||
+    badp "the link says Reservierte Codes (got \"${txt:-}\")"
+click_away "$el" || fatal "the link leaves the search page ($(wd_error))"
+case $cur in
+*/admin/admin_reserved.htm) ok "the browser shows admin_reserved.htm" ;;
+*) fatal "the browser shows admin_reserved.htm (got $cur)" ;;
+esac
+row="#reserved tr[data-code=\"$CODE\"]"
+el_find "$row" || fatal "the list has a row for $CODE ($(wd_error))"
+el_text "$el"
+case $txt in
+*"$CODE"*"pos:pos-1:T-1"*"pos"*"5,00 EUR"*) ok "the row of $CODE: holder pos:pos-1:T-1, pos, 5,00 EUR" ;;
+*) badp "the row of $CODE: holder pos:pos-1:T-1, pos, 5,00 EUR (got \"$txt\")" ;;
+esac
+el_find "#reserved tr[data-code=\"$OTHER\"]" && ok "the list has a row for $OTHER" ||
+    badp "the list has a row for $OTHER ($(wd_error))"
+if wd_shot "$outdir/browser-admin-reserved.png"; then ok "screenshot $outdir/browser-admin-reserved.png"; else
+	bad "screenshot $outdir/browser-admin-reserved.png ($(wd_error))"; fi
+
+# --- f. "Freigeben" -------------------------------------------------------------------------
+el_find "$row button.release" || fatal "the row of $CODE has a button.release ($(wd_error))"
+el_text "$el" && [ "$txt" = "Freigeben" ] && ok "the button says Freigeben" ||
+    badp "the button says Freigeben (got \"${txt:-}\")"
+click_away "$el" || fatal "Freigeben leaves the page ($(wd_error))"
+case $cur in
+*/admin/admin_reserved.htm) ok "after Freigeben the browser shows admin_reserved.htm" ;;
+*) badp "after Freigeben the browser shows admin_reserved.htm (got $cur)" ;;
+esac
+if el_find '#message' && el_text "$el" && [ "$txt" = "$CODE ist freigegeben." ]; then
+	ok "the page says $txt"
+else
+	badp "the page says $CODE ist freigegeben. (got \"${txt:-}\", $(wd_error))"
+fi
+wd POST /timeouts '{"implicit":0}'
+if el_find "$row"; then badp "$CODE is gone from the list"; else ok "$CODE is gone from the list"; fi
+wd POST /timeouts '{"implicit":5000}'
+el_find "#reserved tr[data-code=\"$OTHER\"]" && ok "$OTHER is still on the list" ||
+    badp "$OTHER is still on the list ($(wd_error))"
+if wd_shot "$outdir/browser-admin.png"; then ok "screenshot $outdir/browser-admin.png"; else
+	bad "screenshot $outdir/browser-admin.png ($(wd_error))"; fi
+
+# --- g. the store ---------------------------------------------------------------------------
+if held "$CODE"; then
+	bad "the store has no hold on $CODE"; "$WSV" --store "$store" reserved | sed 's/^/#   /'
+else
+	ok "the store has no hold on $CODE (wsvoucher reserved)"
+fi
+held "$OTHER" pos:pos-1:T-2 && ok "$OTHER is still held by pos:pos-1:T-2" ||
+    bad "$OTHER is still held by pos:pos-1:T-2"
+n=$("$WSV" --store "$store" --format tsv show "$CODE" 2>/dev/null |
+    awk -F '\t' '/^seq\t/ { l = 1; next } l && $3 == "release" && $8 == "admin:'"$LOGIN"'" { n++ } END { print n + 0 }')
+[ "$n" = 1 ] && ok "$CODE's ledger has one release by admin:$LOGIN" ||
+    { bad "$CODE's ledger has one release by admin:$LOGIN (has $n)"; "$WSV" --store "$store" show "$CODE" | sed 's/^/#   /'; }
+
+# --- h. log out -----------------------------------------------------------------------------
+el_find 'button#logout' || fatal "the page has button#logout ($(wd_error))"
+click_away "$el" || fatal "Abmelden leaves the page ($(wd_error))"
+case $cur in
+*/admin/admin_login.htm) ok "Abmelden leads to admin_login.htm" ;;
+*) badp "Abmelden leads to admin_login.htm (got $cur)" ;;
+esac
+if el_find '#message' && el_text "$el" && [ "$txt" = "Abgemeldet." ]; then ok "the login page says Abgemeldet."; else
+	badp "the login page says Abgemeldet. (got \"${txt:-}\")"; fi
+wd_go "$base/admin/admin_reserved.htm" && wd_url
+case $cur in
+*/admin/admin_login.htm) ok "after logout admin_reserved.htm leads to the login page" ;;
+*) badp "after logout admin_reserved.htm leads to the login page (got $cur)" ;;
+esac
+
+# --- i. the end -----------------------------------------------------------------------------
+t_quit=$(date +%s)
+if wd_quit; then ok "session deleted, Chromium closed ($(($(date +%s) - t_quit)) s)"; else
+	bad "session deleted ($(wd_error))"; fi
+echo "# browser session: $(($(date +%s) - t_session)) s"
+finish
