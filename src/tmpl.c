@@ -1152,6 +1152,27 @@ tmpl_cache_get(struct tmpl_cache *c, const char *name,
 	for (i = 0; i < c->n; i++)
 		if (strcmp(c->items[i].name, name) == 0)
 			e = &c->items[i];
+	/* every request asks: one lstat tells whether the file changed
+	 * (a symbolic link is refused, as O_NOFOLLOW below does) */
+	if (lstat(path, &sb) != 0) {
+		diags_add(d, path, 0, 0, "", "cannot read template: %s",
+		    strerror(errno));
+		return WS_ERR_IO;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		diags_add(d, path, 0, 0, "", "cannot read template: %s",
+		    S_ISLNK(sb.st_mode) ? "a symbolic link" :
+		    "not a regular file");
+		return WS_ERR_IO;
+	}
+	if (e != NULL && e->dev == sb.st_dev && e->ino == sb.st_ino &&
+	    e->size == sb.st_size &&
+	    e->mtime.tv_sec == sb.st_mtim.tv_sec &&
+	    e->mtime.tv_nsec == sb.st_mtim.tv_nsec) {
+		*out = e->t;
+		return WS_OK;
+	}
+	/* changed or new: read what is there now, the same file */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
 		diags_add(d, path, 0, 0, "", "cannot read template: %s",
@@ -1159,14 +1180,6 @@ tmpl_cache_get(struct tmpl_cache *c, const char *name,
 		if (fd >= 0)
 			close(fd);
 		return WS_ERR_IO;
-	}
-	if (e != NULL && e->dev == sb.st_dev && e->ino == sb.st_ino &&
-	    e->size == sb.st_size &&
-	    e->mtime.tv_sec == sb.st_mtim.tv_sec &&
-	    e->mtime.tv_nsec == sb.st_mtim.tv_nsec) {
-		close(fd);
-		*out = e->t;
-		return WS_OK;
 	}
 	if ((uintmax_t)sb.st_size > TMPL_SIZE_MAX) {
 		close(fd);
