@@ -330,7 +330,7 @@ op_answer(struct call *k, const struct ops_result *res, bool held)
 	if (res->found)
 		voucher_xml(&inner, &res->v);
 	if (res->reason == 0 && res->amount > 0 && (k->op != API_CHECK ||
-	    k->req.amount > 0))
+	    k->req.amount > 0 || held))
 		elem_money(&inner, "amount", res->amount);
 	if (res->hold_until > 0 && (held || res->reason ==
 	    REASON_RESERVED_ELSEWHERE))
@@ -583,21 +583,57 @@ ledger_body(struct store_txn *t, void *arg)
 	return st;
 }
 
+struct check_arg {
+	struct call		*k;
+	struct ops_result	*res;
+};
+
+/*
+ * A check changes nothing.  Asked with the sale's transaction, the sale's
+ * own hold is no refusal: the answer is what the hold keeps and until when.
+ */
+static enum ws_status
+check_body(struct store_txn *t, void *arg)
+{
+	struct check_arg *a = arg;
+	struct call *k = a->k;
+	struct ops_ctx ctx;
+	struct hold h;
+	enum ws_status st;
+
+	ctx_for(k, &ctx);
+	if (k->holder[0] == '\0')
+		ctx.holder = "";
+	st = ops_check_in(t, k->e->conf, k->req.f[AF_CODE].text, &ctx,
+	    a->res);
+	if (st != WS_OK || a->res->reason != REASON_ALREADY_IN_BASKET ||
+	    k->holder[0] == '\0')
+		return st;
+	st = store_hold_get(t, a->res->v.code, k->holder, &h, false);
+	if (st == WS_ERR_NOTFOUND)
+		return WS_OK;
+	if (st != WS_OK)
+		return st;
+	a->res->reason = 0;
+	a->res->amount = h.amount;
+	a->res->hold_until = h.expires;
+	return WS_OK;
+}
+
 static void
 run_reading(struct call *k)
 {
 	struct read_arg a;
 	struct ops_result res;
-	struct ops_ctx ctx;
 	enum ws_status st;
 
 	if (k->op == API_CHECK) {
-		ctx_for(k, &ctx);
-		ctx.holder = "";
-		st = ops_check(k->e->store, k->e->conf,
-		    k->req.f[AF_CODE].text, &ctx, &res);
+		struct check_arg ca = { k, &res };
+
+		st = store_read_run(k->e->store, check_body, &ca);
 		if (st == WS_OK) {
-			op_answer(k, &res, false);
+			op_answer(k, &res, res.reason == 0 &&
+			    res.hold_until > 0);
 			return;
 		}
 	} else {

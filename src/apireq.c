@@ -38,7 +38,7 @@ static const struct {
 	unsigned	 required;
 	unsigned	 optional;
 } op_fields[API_OP__MAX] = {
-	[API_CHECK] = { B(AF_CODE), B(AF_AMOUNT) },
+	[API_CHECK] = { B(AF_CODE), B(AF_AMOUNT) | B(AF_TRANSACTION) },
 	[API_RESERVE] = { B(AF_CODE) | B(AF_TRANSACTION) | B(AF_AMOUNT),
 	    B(AF_HOLD_MINUTES) },
 	[API_REDEEM] = { B(AF_CODE) | B(AF_TRANSACTION) | B(AF_AMOUNT), 0 },

@@ -98,7 +98,7 @@ refuse "hold-minutes 1441" "<reserve $ns><code>A</code><transaction>T</transacti
 refuse "a field given twice" "<ledger $ns><code>A</code><code>B</code></ledger>"
 refuse "an attribute on a field" "<ledger $ns><code x=\"1\">A</code></ledger>"
 refuse "a field of another operation" \
-    "<check $ns><code>A</code><transaction>T</transaction></check>"
+    "<check $ns><code>A</code><reason>T</reason></check>"
 refuse "a request without the namespace" "<check><code>A</code></check>"
 refuse "redeem without a transaction" \
     "<redeem $ns><code>A</code><amount>1.00</amount></redeem>"

@@ -306,6 +306,14 @@ expect_bal() {	# expect_bal DESCRIPTION CODE WANT
 	if [ "$b" = "$3" ]; then ok "$1: balance $3"; else bad "$1: balance $3 (got $b)"; fi
 }
 expect_bal "a reservation debits nothing" OPS-1 100.00
+# the sale that holds the code may check it; another sale is refused
+ask c4 check erp - code=OPS-1 transaction=T-1
+want c4 "check OPS-1 by its own sale T-1" 200 done
+[ "$(el_of c4 amount)" = 30.00 ] && [ "$(el_of c4 reserved-until)" = "$until1" ] &&
+    ok "the own sale's check: the held 30.00 until $until1" ||
+    { bad "the own sale's check: the held 30.00 until $until1"; show "$tmp/c4.body"; }
+ask c5 check erp - code=OPS-1 transaction=T-9
+want c5 "check OPS-1 by another sale T-9" 200 refused 19
 
 ask r2 redeem erp id-r2 code=OPS-1 transaction=T-1 amount=30.00
 want r2 "redeem 30.00 from the reservation of T-1" 200 done
@@ -579,8 +587,8 @@ want b4 "no namespace" 400 invalid 28
 ask b5 redeem erp id-b5 code=BAD-1 transaction=B-5 amount=1.00 colour=red
 want b5 "an unknown field <colour>" 400 invalid 28
 grep -q 'field="colour"' "$tmp/b5.body" && ok "the error names field colour" || bad "the error names field colour"
-ask b6 check erp - code=BAD-1 transaction=B-6
-want b6 "<transaction> in check (not one of its fields)" 400 invalid 28
+ask b6 check erp - code=BAD-1 reason=B-6
+want b6 "<reason> in check (not one of its fields)" 400 invalid 28
 ask b7 reserve erp id-b7 code=BAD-1 amount=1.00
 want b7 "reserve without <transaction>" 400 invalid 28
 grep -q 'field="transaction"' "$tmp/b7.body" && ok "the error names the missing transaction" ||
