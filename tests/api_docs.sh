@@ -31,15 +31,11 @@ write=${API_DOCS_WRITE:-}
 
 finish() {
 	[ "$failed" != 0 ] && [ -s "$tmp/fcgi.log" ] && { echo "# $tmp/fcgi.log:"; show "$tmp/fcgi.log" 40; }
-	echo "$passed passed, $failed failed"
-	[ "$failed" = 0 ] && exit 0
-	exit 1
+	verdict
 }
 fatal() {	# a setup step failed: nothing after it can run
 	bad "$1"
-	for f in "$tmp/lighttpd.log" "$tmp/err"; do
-		[ -s "$f" ] && { echo "# $f:"; show "$f" 40; }
-	done
+	show_logs "$tmp/lighttpd.log" "$tmp/err"
 	finish
 }
 

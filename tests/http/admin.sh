@@ -20,21 +20,15 @@ lighttpd_pid=""
 
 finish() {
 	if [ "$failed" != 0 ]; then
-		for f in "$tmp/fcgi.log" "$tmp/lighttpd.log"; do
-			[ -s "$f" ] && { echo "# $f:"; show "$f" 40; }
-		done
+		show_logs "$tmp/fcgi.log" "$tmp/lighttpd.log"
 	fi
-	echo "$passed passed, $failed failed"
-	[ "$failed" = 0 ] && exit 0
-	exit 1
+	verdict
 }
 fatal() {	# a setup step failed: nothing after it can run
 	# (web_up's tries of start_lighttpd only note it)
 	if [ -n "${soft_fatal:-}" ]; then soft_failed=1; return 0; fi
 	bad "$1"
-	for f in "$tmp/lighttpd.log" "$tmp/err"; do
-		[ -s "$f" ] && { echo "# $f:"; show "$f" 40; }
-	done
+	show_logs "$tmp/lighttpd.log" "$tmp/err"
 	finish
 }
 

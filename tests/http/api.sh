@@ -17,19 +17,13 @@ lighttpd_pid=""
 
 finish() {
 	if [ "$failed" != 0 ]; then
-		for f in "$tmp/fcgi.log" "$tmp/lighttpd.log"; do
-			[ -s "$f" ] && { echo "# $f:"; show "$f" 40; }
-		done
+		show_logs "$tmp/fcgi.log" "$tmp/lighttpd.log"
 	fi
-	echo "$passed passed, $failed failed"
-	[ "$failed" = 0 ] && exit 0
-	exit 1
+	verdict
 }
 fatal_exit() {	# a setup step failed: nothing after it can run
 	bad "$1"
-	for f in "$tmp/lighttpd.log" "$tmp/err"; do
-		[ -s "$f" ] && { echo "# $f:"; show "$f" 40; }
-	done
+	show_logs "$tmp/lighttpd.log" "$tmp/err"
 	finish
 }
 fatal() { fatal_exit "$@"; }

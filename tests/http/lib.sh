@@ -52,6 +52,19 @@ failed=0
 ok() { passed=$((passed + 1)); echo "ok - $1"; }
 bad() { failed=$((failed + 1)); echo "not ok - $1"; }
 show() { sed 's/^/#   /' "$1" | head -"${2:-20}"; }
+# show_logs FILE...: each one that is not empty, its first 40 lines
+show_logs() {
+	for f in "$@"; do
+		[ -s "$f" ] && { echo "# $f:"; show "$f" 40; }
+	done
+	return 0
+}
+# verdict: the count line; exit 0 when all passed, 1 otherwise
+verdict() {
+	echo "$passed passed, $failed failed"
+	[ "$failed" = 0 ] && exit 0
+	exit 1
+}
 
 port_free() {
 	if command -v ss >/dev/null 2>&1; then

@@ -26,18 +26,12 @@ confdir=$(dirname "${confdir:-/etc/nginx/nginx.conf}")
 [ -r "$confdir/fastcgi_params" ] || skip "$confdir/fastcgi_params not found"
 nginx_pid=""
 finish() {
-	for f in "$tmp/fcgi.log" "$tmp/logs/wsvoucher.error.log"; do
-		[ -s "$f" ] && { echo "# $f:"; show "$f" 40; }
-	done
-	echo "$passed passed, $failed failed"
-	[ "$failed" = 0 ] && exit 0
-	exit 1
+	show_logs "$tmp/fcgi.log" "$tmp/logs/wsvoucher.error.log"
+	verdict
 }
 fatal() {	# a setup step failed: nothing after it can run
 	bad "$1"
-	for f in "$tmp/nginx.out" "$tmp/logs/error.log" "$tmp/err"; do
-		[ -s "$f" ] && { echo "# $f:"; show "$f" 40; }
-	done
+	show_logs "$tmp/nginx.out" "$tmp/logs/error.log" "$tmp/err"
 	finish
 }
 

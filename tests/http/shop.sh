@@ -16,15 +16,11 @@ finish() {
 	if [ "$failed" != 0 ] && [ -s "$tmp/fcgi.log" ]; then
 		echo "# wsvoucher.fcgi log:"; show "$tmp/fcgi.log" 40
 	fi
-	echo "$passed passed, $failed failed"
-	[ "$failed" = 0 ] && exit 0
-	exit 1
+	verdict
 }
 fatal() {
 	bad "$1"
-	for f in "$tmp/lighttpd.log" "$tmp/err"; do
-		[ -s "$f" ] && { echo "# $f:"; show "$f" 40; }
-	done
+	show_logs "$tmp/lighttpd.log" "$tmp/err"
 	finish
 }
 

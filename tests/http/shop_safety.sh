@@ -13,18 +13,12 @@ command -v lighttpd >/dev/null 2>&1 || skip "lighttpd not found"
 lighttpd_pid=""
 
 finish() {
-	for f in "$tmp/fcgi.old.log" "$tmp/fcgi.log"; do
-		[ -s "$f" ] && { echo "# $f:"; show "$f" 40; }
-	done
-	echo "$passed passed, $failed failed"
-	[ "$failed" = 0 ] && exit 0
-	exit 1
+	show_logs "$tmp/fcgi.old.log" "$tmp/fcgi.log"
+	verdict
 }
 fatal() {	# a setup step failed: nothing after it can run
 	bad "$1"
-	for f in "$tmp/lighttpd.log" "$tmp/err"; do
-		[ -s "$f" ] && { echo "# $f:"; show "$f" 40; }
-	done
+	show_logs "$tmp/lighttpd.log" "$tmp/err"
 	finish
 }
 
