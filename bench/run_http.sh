@@ -6,7 +6,10 @@
 #   (c) the same body as a static file served by lighttpd.
 # Printed: requests/s of each, a/b and a/c.  The figures that count are the
 # ratios, measured in one run: the machines are shared, so a, b and c take
-# turns (a b c a b c ...) and the best round of each counts.
+# turns (a b c a b c ...) and the best round of each counts.  Last, the CPU
+# time the responders' own processes spent per request in (a) and (b)
+# (from /proc, best round): their difference is our work per request
+# (session, store, rules, render), free of lighttpd's and wrk's share.
 #
 # Run from the build folder (or anywhere: it then uses the build/ folder
 # next to bench/):
@@ -335,13 +338,22 @@ cmp -s "$tmp/a.body" "$tmp/c.body" ||
     fail "(c) lighttpd serves (a)'s body byte for byte"
 
 # --- wrk ------------------------------------------------------------------------
-# bench WHICH ROUND: one wrk run; sets rps_WHICH_ROUND
+hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
+# ticks PID: CPU clock ticks (user + system) of PID and its children so far
+ticks() {
+	cat /proc/[0-9]*/stat 2>/dev/null |
+	    awk -v p="$1" '$1 == p || $4 == p { t += $14 + $15 } END { print t + 0 }'
+}
+# bench WHICH ROUND: one wrk run; sets rps_WHICH_ROUND and, for the two
+# responders, cpu_WHICH_ROUND: their CPU microseconds per request
 bench() {
 	case $1 in
-	a) url=$page ;;
-	b) url=$base/min/ws_basket.htm ;;
-	c) url=$base/basket.html ;;
+	a) url=$page resp=$fcgi_pid ;;
+	b) url=$base/min/ws_basket.htm resp=$min_pid ;;
+	c) url=$base/basket.html resp="" ;;
 	esac
+	t0=0
+	[ -n "$resp" ] && t0=$(ticks "$resp")
 	out=$tmp/wrk.$1.$2
 	if [ -n "$cookie" ]; then
 		wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" \
@@ -364,6 +376,11 @@ bench() {
 		fail "wrk $url (round $2): $3 requests, $4 socket errors, $5 non-2xx"
 	fi
 	eval "rps_$1_$2=\$6"
+	if [ -n "$resp" ]; then
+		t1=$(ticks "$resp")
+		eval "cpu_$1_$2=$(awk -v d=$((t1 - t0)) -v hz="$hz" -v n="$3" \
+		    'BEGIN { printf "%.1f", d * 1000000 / hz / n }')"
+	fi
 }
 cores=$(nproc 2>/dev/null || echo "?")
 echo "== HTTP through one lighttpd: wsvoucher.fcgi, fcgi_min, static file"
@@ -383,6 +400,16 @@ while [ "$r" -le "$ROUNDS" ]; do
 	r=$((r + 1))
 done
 the_page after || fail "(a) is still the full basket after the runs (got $code)"
+
+# CPU of the responders per request (their processes only, all rounds):
+# less noisy than requests/s, since it does not count waiting for others
+r=1
+cpu_line_a="" cpu_line_b=""
+while [ "$r" -le "$ROUNDS" ]; do
+	eval "cpu_line_a=\"\$cpu_line_a \$cpu_a_$r\""
+	eval "cpu_line_b=\"\$cpu_line_b \$cpu_b_$r\""
+	r=$((r + 1))
+done
 
 # --- the table --------------------------------------------------------------------
 for w in a b c; do
@@ -417,4 +444,11 @@ done | awk -v rounds="$ROUNDS" '
 	END {
 		printf "a/b = %.2f   a/c = %.2f\n", best["a"] / best["b"],
 		    best["a"] / best["c"]
+	}'
+printf '%s\n%s\n' "a $cpu_line_a" "b $cpu_line_b" | awk '
+	{ best[$1] = $2; for (i = 3; i <= NF; i++) if ($i < best[$1]) best[$1] = $i }
+	END {
+		printf "CPU per request (responder processes, best round): "
+		printf "(a) %.1f us, (b) %.1f us; our work: %.1f us\n",
+		    best["a"], best["b"], best["a"] - best["b"]
 	}'
