@@ -752,21 +752,40 @@ act_code(struct shop_env *e, struct admin_session *s, const char *action,
 	return st;
 }
 
+/* A day of the form ("2027-12-31" or "31.12.2027") in the shop's zone. */
+static bool
+form_day(const char *v, bool end_of_day, int64_t *out)
+{
+	char iso[16];
+
+	if (strlen(v) == 10 && v[2] == '.' && v[5] == '.') {
+		snprintf(iso, sizeof(iso), "%.4s-%.2s-%.2s", v + 6, v + 3, v);
+		v = iso;
+	}
+	return tz_parse_date(v, strlen(v), end_of_day, out) == WS_OK;
+}
+
+/* The fields of the charge form are the generator's options (the
+ * `wsvoucher charge create` ones); charge_create checks the whole. */
 static enum ws_status
 act_charge(struct shop_env *e, struct admin_session *s, const struct form *f,
     const char *actor)
 {
 	const char *count = form_get_text(f, "count");
 	const char *amount = form_get_text(f, "amount");
+	const char *atype = form_get_text(f, "amount_type");
 	const char *kind = form_get_text(f, "kind");
 	const char *type = form_get_text(f, "type");
+	const char *from = form_get_text(f, "valid_from");
 	const char *until = form_get_text(f, "valid_until");
+	const char *min = form_get_text(f, "min_order");
+	const char *maxr = form_get_text(f, "max_redemptions");
+	const char *chan = form_get_text(f, "channels");
 	const char *label = form_get_text(f, "label");
 	struct charge_request req;
 	struct charge ch;
 	struct buf err = BUF_INIT;
-	char iso[16];
-	int64_t n;
+	int64_t n, m;
 	enum ws_status st;
 
 	memset(&req, 0, sizeof(req));
@@ -780,12 +799,25 @@ act_charge(struct shop_env *e, struct admin_session *s, const struct form *f,
 		return WS_OK;
 	}
 	req.count = (uint64_t)n;
-	if (amount == NULL || num_parse_money(amount, strlen(amount),
-	    &req.proto.amount) != WS_OK || req.proto.amount <= 0) {
-		say(s->error, "Betrag: z. B. 25,00.");
+	if (atype != NULL && strcmp(atype, "percent") == 0) {
+		req.proto.amount_type = VOUCHER_AMOUNT_PERCENT;
+		if (amount == NULL || num_parse_percent(amount, strlen(amount),
+		    &req.proto.amount) != WS_OK || req.proto.amount <= 0) {
+			say(s->error, "Prozent: über 0 bis 100, z. B. 10 oder "
+			    "12,5.");
+			return WS_OK;
+		}
+	} else if (atype == NULL || strcmp(atype, "absolute") == 0) {
+		req.proto.amount_type = VOUCHER_AMOUNT_ABSOLUTE;
+		if (amount == NULL || num_parse_money(amount, strlen(amount),
+		    &req.proto.amount) != WS_OK || req.proto.amount <= 0) {
+			say(s->error, "Betrag: z. B. 25,00.");
+			return WS_OK;
+		}
+	} else {
+		say(s->error, "Betragsart: Betrag oder Prozent.");
 		return WS_OK;
 	}
-	req.proto.amount_type = VOUCHER_AMOUNT_ABSOLUTE;
 	if (kind == NULL || voucher_kind_parse(kind, strlen(kind),
 	    &req.proto.kind) != WS_OK) {
 		say(s->error, "Art: promo oder value.");
@@ -798,22 +830,47 @@ act_charge(struct shop_env *e, struct admin_session *s, const struct form *f,
 	}
 	if (voucher_has_balance(&req.proto))
 		req.proto.balance = req.proto.amount;
-	if (until != NULL && strlen(until) == 10 && until[2] == '.' &&
-	    until[5] == '.') {
-		/* the German spelling, 31.12.2027, to 2027-12-31 */
-		snprintf(iso, sizeof(iso), "%.4s-%.2s-%.2s", until + 6,
-		    until + 3, until);
-		until = iso;
+	/* from the first second of that day, through its last */
+	if (from != NULL && from[0] != '\0' &&
+	    !form_day(from, false, &req.proto.valid_from)) {
+		say(s->error, "Gültig ab: ein Datum wie 01.01.2027.");
+		return WS_OK;
 	}
-	/* through the end of that day in the shop's zone, as the CLI */
-	if (until != NULL && until[0] != '\0' && tz_parse_date(until,
-	    strlen(until), true, &req.proto.valid_until) != WS_OK) {
+	if (until != NULL && until[0] != '\0' &&
+	    !form_day(until, true, &req.proto.valid_until)) {
 		say(s->error, "Gültig bis: ein Datum wie 31.12.2027.");
 		return WS_OK;
 	}
 	if (req.proto.valid_until != 0 && req.proto.valid_until < clock_now()) {
 		say(s->error, "Gültig bis: das Datum ist vorbei.");
 		return WS_OK;
+	}
+	if (min != NULL && min[0] != '\0' && (num_parse_money(min,
+	    strlen(min), &req.proto.min_order) != WS_OK ||
+	    req.proto.min_order < 0)) {
+		say(s->error, "Mindestbestellwert: z. B. 50,00.");
+		return WS_OK;
+	}
+	if (maxr != NULL && maxr[0] != '\0') {
+		if (num_parse_i64(maxr, strlen(maxr), 0, 1000000000, &m) !=
+		    WS_OK) {
+			say(s->error, "Höchstzahl Einlösungen: 0 (unbegrenzt) "
+			    "bis 1000000000.");
+			return WS_OK;
+		}
+		req.proto.max_redemptions = (uint32_t)m;
+	}
+	if (chan != NULL && chan[0] != '\0') {
+		if (strcmp(chan, "all") == 0)
+			req.proto.channels = VOUCHER_CHANNEL_ALL;
+		else if (strcmp(chan, "web") == 0)
+			req.proto.channels = VOUCHER_CHANNEL_WEB;
+		else if (strcmp(chan, "pos") == 0)
+			req.proto.channels = VOUCHER_CHANNEL_POS;
+		else {
+			say(s->error, "Kanäle: all, web oder pos.");
+			return WS_OK;
+		}
 	}
 	if (strlen(req.label) > VOUCHER_LABEL_MAX) {
 		say(s->error, "Bezeichnung: bis %d Zeichen.",

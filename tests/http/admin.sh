@@ -802,6 +802,35 @@ charge ch3 10000 1,00 promo Standard_RemainderReusable "" ""
 cid3=$cid
 [ -n "$cid3" ] && check_charge ch3.csv "$cid3" 10000 1,00 promo Standard_RemainderReusable ""
 
+# the generator's other options: percent, a universal type, a start day,
+# a minimum order, a number of redemptions, one channel
+post ch6 a "admin_charge.htm?action=charge" --data-urlencode "csrf=$tok" \
+    --data-urlencode "count=2" --data-urlencode "amount=12,5" \
+    --data-urlencode "amount_type=percent" --data-urlencode "kind=promo" \
+    --data-urlencode "type=Universal_NoRestrictions" \
+    --data-urlencode "valid_from=2027-01-01" --data-urlencode "valid_until=2027-12-31" \
+    --data-urlencode "min_order=50,00" --data-urlencode "max_redemptions=100" \
+    --data-urlencode "channels=pos" --data-urlencode "label=Kasse"
+page ch6.page a admin_charge.htm
+cid6=$(sed -n 's/.*id="charge-id">\([^<]*\)<.*/\1/p' "$tmp/ch6.page.body" | head -n 1)
+c6=$(tsv list --charge "$cid6" | awk -F '\t' 'NR == 2 { print $1 }')
+if [ -n "$cid6" ] && [ -n "$c6" ]; then
+	got6=$(tsv show "$c6" | awk -F '\t' 'NR == 2 { print $2 "|" $3 "|" $4 "|" $7 "|" $9 "|" $10 }')
+	[ "$got6" = "promo|Universal_NoRestrictions|12.5|100|2027-01-01|2027-12-31" ] &&
+	    ok "charge with percent, universal type, dates and max redemptions: $got6" ||
+	    bad "charge with percent, universal type, dates and max redemptions (got $got6)"
+	"$WSV" --store "$store" export 2>&1 | grep "^$c6;" >"$tmp/ch6.exp"
+	# export columns: ... MinOrderValue (6) ... Channels (17)
+	got6=$(tr -d '\r' <"$tmp/ch6.exp" | awk -F ';' '{ print $6 "|" $17 }')
+	case $got6 in
+	50[,.]00\|pos) ok "its minimum order 50,00 and channel pos are in the store" ;;
+	*) bad "its minimum order 50,00 and channel pos are in the store (got $got6)"
+	    show "$tmp/ch6.exp" 3 ;;
+	esac
+else
+	bad "charge with percent and the other options (got '$(err ch6.page)')"
+fi
+
 csv ch4 NOPE-CHARGE
 want ch4 404 "charge.csv of an unknown charge"
 get ch5 a "$admin/charge.csv"
