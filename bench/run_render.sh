@@ -1,5 +1,6 @@
 #!/bin/sh
-# bench/run_render.sh - the renderer benchmark: templates/ws_basket.htm
+# bench/run_render.sh - the renderer benchmark: bench/basket.htm (the
+# basket page as it was when bench/basket.cs was made to match it)
 # rendered by wsvoucher against the same page from bench/basket.cs
 # rendered by ClearSilver.  Run from a configured build folder:
 #   sh ../bench/run_render.sh [bench_render options]   (see bench_render -h)
