@@ -323,6 +323,15 @@ activate_body(struct store_txn *t, void *arg)
 	h.channel = ctx->channel;
 	if (voucher_type_is_universal(v.type)) {
 		h.kind = HOLD_ACTIVATION;
+		/*
+		 * An activation blocks nobody; it records that this basket
+		 * counted the code, for as long as a basket can live
+		 * (Session-Hours at most 720): the order must not count it
+		 * again, and "Gutschein löschen" gives it back (SPEC 3).
+		 */
+		if (a->hold_seconds == 0 &&
+		    h.expires < now + OPS_ACTIVATION_SECONDS)
+			h.expires = now + OPS_ACTIVATION_SECONDS;
 		v.redeemed++;
 		if (in.customer[0] != '\0') {
 			st = store_usage_put(t, v.code, in.customer,

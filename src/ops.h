@@ -19,6 +19,10 @@
 #include "store.h"
 #include "voucher.h"
 
+/* How long a webshop activation of a universal code is kept: the longest
+ * a basket can live (Session-Hours at most 720). */
+#define OPS_ACTIVATION_SECONDS	(720LL * 3600)
+
 struct ops_ctx {
 	int64_t			 now;		/* 0 = clock_now() */
 	uint32_t		 channel;	/* VOUCHER_CHANNEL_WEB / _POS */

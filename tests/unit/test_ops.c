@@ -363,3 +363,42 @@ Test(ops, deleted_code_can_be_imported_again)
 	diags_free(&d);
 	import_set_free(&set);
 }
+
+/*
+ * A basket that activated a universal code a day ago (the session lives
+ * longer than Reservation-Hours) still has its activation: the order does
+ * not count the code again (nor refuse a once-per-customer code as used),
+ * and "Gutschein löschen" still gives the count back.
+ */
+Test(ops, activation_outlives_reservation_hours)
+{
+	struct ops_ctx ctx;
+	struct ops_result r;
+	struct voucher v;
+	uint64_t n;
+
+	voucher_init(&v);
+	memcpy(v.code, "ONCE", 5);
+	v.type = VOUCHER_UNI_ONCE_PER_CUSTOMER;
+	v.amount = 500;
+	cr_assert_eq(ops_issue(s, &v, "t"), WS_OK);
+	memcpy(v.code, "TWICE", 6);
+	v.type = VOUCHER_UNI_NO_RESTRICTIONS;
+	cr_assert_eq(ops_issue(s, &v, "t"), WS_OK);
+
+	ctx = tu_ctx("basket-1", "kunde@example.com", 2000);
+	ctx.now = T0;
+	cr_assert_eq(ops_activate(s, &conf, "ONCE", &ctx, 0, &r), WS_OK);
+	cr_assert_eq(r.reason, 0);
+	cr_assert_eq(ops_activate(s, &conf, "TWICE", &ctx, 0, &r), WS_OK);
+	cr_assert_eq(r.reason, 0);
+	/* the housekeeping runs a day and more later */
+	cr_assert_eq(ops_expire_holds(s, T0 + 30 * HOUR, &n), WS_OK);
+	ctx.now = T0 + 30 * HOUR;
+	cr_assert_eq(ops_commit(s, &conf, "ONCE", &ctx, 500, &r), WS_OK);
+	cr_expect_eq(r.reason, 0, "the own activation, not a second use");
+	cr_expect_eq(tu_get(s, "ONCE").redeemed, 1);
+	cr_assert_eq(ops_remove(s, "TWICE", &ctx, &r), WS_OK);
+	cr_expect_eq(r.reason, 0, "removing it gives the count back");
+	cr_expect_eq(tu_get(s, "TWICE").redeemed, 0);
+}
