@@ -1142,3 +1142,46 @@ Test(shopconf, api_setting_twice)
 	cr_expect_eq(d.n, 1, "%s", dump);
 	cr_expect(tu_diags_has(&d, 7, "Hold-Minutes", "line 6"), "%s", dump);
 }
+
+/* --- <Voucher-Admin> ------------------------------------------------------ */
+
+Test(shopconf, admin_operators)
+{
+	const struct admin_account *a;
+
+	parse_ok(VOUCHER_TXT "<Voucher-Admin>\n"
+	    "chef = " HASH " | Clara Chef\n"
+	    "kasse_2 = " HASH " | Kai Kasse\n"
+	    "</Voucher-Admin>\n");
+	cr_assert_eq(shop->nadmins, 2);
+	a = shopconf_admin(shop, "chef");
+	cr_assert_not_null(a);
+	cr_expect_str_eq(a->name, "Clara Chef");
+	cr_expect_str_eq(a->hash, HASH);
+	cr_expect_not_null(shopconf_admin(shop, "kasse_2"));
+	cr_expect_null(shopconf_admin(shop, "Chef"), "logins are exact");
+}
+
+Test(shopconf, admin_errors_on_their_lines)
+{
+	char dump[2048];
+
+	cr_assert_eq(buf_printf(&text, VOUCHER_TXT
+	    "<Voucher-Admin>\n"				/* 5 */
+	    "Chef Eins = " HASH " | C\n"			/* 6 */
+	    "a = nohash | A\n"					/* 7 */
+	    "b = " HASH "\n"					/* 8 */
+	    "c = " HASH " | \n"				/* 9 */
+	    "d = " HASH " | D\n"				/* 10 */
+	    "d = " HASH " | D\n"				/* 11 */
+	    "</Voucher-Admin>\n"), WS_OK);
+	cr_expect_eq(parse(text.data), WS_ERR_INVALID);
+	cr_expect_null(shop);
+	tu_diags_dump(&d, dump, sizeof(dump));
+	cr_expect_eq(d.n, 5, "%s", dump);
+	cr_expect(tu_diags_has(&d, 6, "", "operator"), "%s", dump);
+	cr_expect(tu_diags_has(&d, 7, "a", "password hash"), "%s", dump);
+	cr_expect(tu_diags_has(&d, 8, "b", "hash | name"), "%s", dump);
+	cr_expect(tu_diags_has(&d, 9, "c", "name of 1 to"), "%s", dump);
+	cr_expect(tu_diags_has(&d, 11, "d", "twice"), "%s", dump);
+}
