@@ -794,30 +794,36 @@ emit(struct render *r, enum esc esc, const char *s, size_t n)
 	case ESC_HTML:
 	case ESC__MAX:
 	default:
+		/* s is r->tmp, NUL-terminated: most values hold nothing to
+		 * escape, and strcspn finds that 16 bytes at a time (a NUL
+		 * inside stops it early: then the careful way) */
+		if (s[n] == '\0' && strcspn(s, "&<>\"'") == n)
+			return out_append(r->out, s, n);
 		return escape_html(r->out, s, n);
 	}
 }
 
 static enum ws_status	render_list(struct render *r, uint32_t first,
-			    const struct tag_env *env);
+			    struct tag_env *env);
 
-/* Formats the value of tag into r->tmp. */
+/*
+ * Formats the value of tag into r->tmp.  The getter may write env's
+ * scratch (MARKUP/TEXT then point into it): formatted at once, before
+ * any other getter runs, so one env serves a whole scope without copies.
+ */
 static enum ws_status
-value_text(struct render *r, const struct tag *tg, const struct tag_env *env,
+value_text(struct render *r, const struct tag *tg, struct tag_env *env,
     struct tval *v)
 {
-	struct tag_env e = *env;
-
 	memset(v, 0, sizeof(*v));
-	tg->get(&e, v);
+	tg->get(env, v);
 	buf_reset(&r->tmp);
-	/* MARKUP/TEXT may point into e.scratch: format before e goes */
 	return tval_format(v, r->data->conf, &r->tmp);
 }
 
 /* The argument of a block as text (literal or formatted ~VALUE~). */
 static enum ws_status
-arg_text(struct render *r, const struct node *nd, const struct tag_env *env,
+arg_text(struct render *r, const struct node *nd, struct tag_env *env,
     char *out, size_t size)
 {
 	struct tval v;
@@ -843,7 +849,7 @@ arg_text(struct render *r, const struct node *nd, const struct tag_env *env,
 
 static enum ws_status
 render_context(struct render *r, const struct node *nd,
-    const struct tag_env *env)
+    struct tag_env *env)
 {
 	struct tmpl_voucher *tv;
 	struct tag_env e = *env;
@@ -877,7 +883,7 @@ render_context(struct render *r, const struct node *nd,
 
 static enum ws_status
 render_loop(struct render *r, const struct node *nd,
-    const struct tag_env *env)
+    struct tag_env *env)
 {
 	const struct tmpl_basket *b = r->data->basket;
 	const struct tmpl_shop *shop = r->data->shop;
@@ -948,7 +954,7 @@ render_loop(struct render *r, const struct node *nd,
 }
 
 static enum ws_status
-render_list(struct render *r, uint32_t first, const struct tag_env *env)
+render_list(struct render *r, uint32_t first, struct tag_env *env)
 {
 	enum ws_status st = WS_OK;
 	uint32_t i;
@@ -969,10 +975,8 @@ render_list(struct render *r, uint32_t first, const struct tag_env *env)
 			break;
 		case NODE_IF:
 		case NODE_IFNOT: {
-			struct tag_env e = *env;
-
 			memset(&v, 0, sizeof(v));
-			nd->tag->get(&e, &v);
+			nd->tag->get(env, &v);
 			if (tval_is_set(&v) == (nd->kind == NODE_IF))
 				st = render_list(r, nd->child, env);
 			break;
