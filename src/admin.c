@@ -9,7 +9,6 @@
  * (post/redirect/get) with a one-shot message in the session.  Actions
  * write the ledger as admin:LOGIN.
  */
-#include <crypt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +24,7 @@
 #include "kvexpire.h"
 #include "num.h"
 #include "ops.h"
+#include "passwd.h"
 #include "record.h"
 #include "session.h"
 #include "tz.h"
@@ -671,26 +671,6 @@ charge_csv(struct shop_env *e, const struct http_request *rq,
 
 /* --- actions ----------------------------------------------------------------- */
 
-static bool
-password_ok(const struct admin_account *a, const char *password)
-{
-	/* an unknown login costs as much time as a known one */
-	static const char dummy[] = "$y$j9T$F5Jx5fExrKuPp53xLKQ..1$"
-	    "X3DX6M94c7o.9agCG9G317fhZg9SqC.5i5rd.RhAtQ7";
-	struct crypt_data *cd;
-	const char *h, *want = a != NULL ? a->hash : dummy;
-	bool ok;
-
-	if ((cd = calloc(1, sizeof(*cd))) == NULL)
-		return false;
-	h = crypt_r(password, want, cd);
-	ok = a != NULL && h != NULL && h[0] != '*' &&
-	    strlen(h) == strlen(want) && hex_equal_ct(h, want, strlen(want));
-	explicit_bzero(cd, sizeof(*cd));
-	free(cd);
-	return ok;
-}
-
 static void
 say(char *dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -975,7 +955,8 @@ post(struct shop_env *e, const struct http_request *rq,
 			say(s->error, "Zu viele Fehlversuche von dieser "
 			    "Adresse. Bitte später noch einmal.");
 			to = "admin_login.htm";
-		} else if (!password_ok(a, pw != NULL ? pw : "")) {
+		} else if (!passwd_check(a != NULL ? a->hash : NULL,
+		    pw != NULL ? pw : "")) {
 			(void)shop_failures(e, "al:", rq->remote_addr, true,
 			    &fails);
 			e->log("admin login %s from %s refused",

@@ -10,7 +10,6 @@
  * the vouchers' redemptions, the order, the customer's order count and
  * the emptied basket commit together or not at all.
  */
-#include <crypt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +24,7 @@
 #include "mail.h"
 #include "num.h"
 #include "ops.h"
+#include "passwd.h"
 #include "order.h"
 #include "record.h"
 #include "rules.h"
@@ -1353,26 +1353,6 @@ act_voucher_remove(struct action_ctx *a)
 	notice(a->s, "Der %s %s wurde entfernt.", e->conf->name, code);
 }
 
-static bool
-password_ok(const struct customer *c, const char *password)
-{
-	/* an unknown login costs as much time as a known one */
-	static const char dummy[] = "$y$j9T$F5Jx5fExrKuPp53xLKQ..1$"
-	    "X3DX6M94c7o.9agCG9G317fhZg9SqC.5i5rd.RhAtQ7";
-	struct crypt_data *cd;
-	const char *h, *want = c != NULL ? c->hash : dummy;
-	bool ok;
-
-	if ((cd = calloc(1, sizeof(*cd))) == NULL)
-		return false;
-	h = crypt_r(password, want, cd);
-	ok = c != NULL && h != NULL && h[0] != '*' &&
-	    strlen(h) == strlen(want) && hex_equal_ct(h, want, strlen(want));
-	explicit_bzero(cd, sizeof(*cd));
-	free(cd);
-	return ok;
-}
-
 /* A new session id for a new privilege level (no session fixation). */
 static enum ws_status
 rotate(struct action_ctx *a)
@@ -1404,7 +1384,7 @@ act_login(struct action_ctx *a)
 		return;
 	}
 	c = shopconf_customer(a->e->shop, login);
-	if (!password_ok(c, password)) {
+	if (!passwd_check(c != NULL ? c->hash : NULL, password)) {
 		a->s->flash_login_failed = true;
 		(void)addr_failures(a->e, a->rq->remote_addr, true, &n);
 		return;
