@@ -204,18 +204,6 @@ sess_save(struct shop_env *e, struct admin_session *s, bool create,
 	return st;
 }
 
-static bool
-hex_id(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < SESSION_ID_LEN; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' &&
-		    s[i] <= 'f')))
-			return false;
-	return s[SESSION_ID_LEN] == '\0';
-}
-
 /* The request's live session; *found false: a new anonymous one in s. */
 static enum ws_status
 sess_load(struct shop_env *e, const struct http_request *rq,
@@ -229,7 +217,7 @@ sess_load(struct shop_env *e, const struct http_request *rq,
 	memset(s, 0, sizeof(*s));
 	*found = false;
 	if (form_cookie(rq->cookie, ADMIN_COOKIE, id, sizeof(id)) &&
-	    hex_id(id)) {
+	    session_id_ok(id)) {
 		memcpy(s->id, id, SESSION_ID_LEN + 1);
 		st = store_read_run(e->store, sess_get_body, &a);
 		buf_free(&a.b);
