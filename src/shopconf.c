@@ -167,12 +167,13 @@ next_item(const char **s, size_t *len, struct field *item)
 	return true;
 }
 
+/* 1 to max of a-z, 0-9, - and _: product ids, logins, client names */
 static bool
-id_ok(const char *s, size_t n)
+name_ok(const char *s, size_t n, size_t max)
 {
 	size_t i;
 
-	if (n == 0 || n > SHOP_ID_MAX)
+	if (n == 0 || n > max)
 		return false;
 	for (i = 0; i < n; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') ||
@@ -180,6 +181,12 @@ id_ok(const char *s, size_t n)
 		    s[i] == '_'))
 			return false;
 	return true;
+}
+
+static bool
+id_ok(const char *s, size_t n)
+{
+	return name_ok(s, n, SHOP_ID_MAX);
 }
 
 static void
@@ -371,16 +378,7 @@ api_op_name(enum api_op op)
 static bool
 api_name_ok(const char *s, size_t n)
 {
-	size_t i;
-
-	if (n == 0 || n > API_CLIENT_MAX)
-		return false;
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
-		    s[i] == '_'))
-			return false;
-	return true;
+	return name_ok(s, n, API_CLIENT_MAX);
 }
 
 /* "pos-1 = sha256:HEX | check, reserve, redeem" */
