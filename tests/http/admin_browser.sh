@@ -143,25 +143,7 @@ done
 [ -n "$up" ] || fatal "chromedriver ready on port $port within 10 s (3 tries)"
 ok "chromedriver ready on port $port"
 
-t_session=$(date +%s)
-args='"--headless=new","--no-sandbox","--disable-gpu","--disable-dev-shm-usage",'
-args=$args'"--no-first-run","--disable-background-networking",'
-args=$args'"--disable-component-update","--disable-sync","--window-size=1280,1024",'
-args=$args'"--user-data-dir='$(json "$tmp/profile")'"'
-caps='{"capabilities":{"alwaysMatch":{"browserName":"chrome",'
-caps=$caps'"pageLoadStrategy":"normal",'
-caps=$caps'"timeouts":{"implicit":5000,"pageLoad":30000,"script":10000},'
-caps=$caps'"goog:chromeOptions":{"binary":"'$(json "$CHROMIUM")'","args":['$args']}}}}'
-wd POST /session "$caps" || {
-	grep -E 'ERROR|SEVERE|WARNING' "$tmp/chromedriver.log" 2>/dev/null |
-	    tail -n 10 >>"$tmp/err"
-	fatal "a new WebDriver session ($(wd_error))"
-}
-sid=$(sed -n 's/.*"sessionId":"\([^"]*\)".*/\1/p' "$tmp/wd.json")
-[ -n "$sid" ] || fatal "the new session has a sessionId"
-# should the session not be deleted, cleanup still ends Chromium
-pids="$pids $(ps -o pid= --ppid "$cd_pid" 2>/dev/null | tr '\n' ' ')"
-ok "headless Chromium session up in $(($(date +%s) - t_session)) s"
+wd_new_session
 
 # --- d. log in through the form -------------------------------------------------------
 wd_go "$base/admin/admin_search.htm" || fatal "open /admin/admin_search.htm ($(wd_error))"

@@ -129,3 +129,27 @@ wd_quit() {	# end the session, Chromium closes; on every way out, once
 }
 trap 'wd_quit; cleanup' EXIT
 trap 'wd_quit; cleanup; exit 1' INT TERM HUP PIPE
+
+# wd_new_session: a headless Chromium session through the chromedriver on
+# $port ($cd_pid); sets $sid, or fatal
+wd_new_session() {
+	t_session=$(date +%s)
+	args='"--headless=new","--no-sandbox","--disable-gpu","--disable-dev-shm-usage",'
+	args=$args'"--no-first-run","--disable-background-networking",'
+	args=$args'"--disable-component-update","--disable-sync","--window-size=1280,1024",'
+	args=$args'"--user-data-dir='$(json "$tmp/profile")'"'
+	caps='{"capabilities":{"alwaysMatch":{"browserName":"chrome",'
+	caps=$caps'"pageLoadStrategy":"normal",'
+	caps=$caps'"timeouts":{"implicit":5000,"pageLoad":30000,"script":10000},'
+	caps=$caps'"goog:chromeOptions":{"binary":"'$(json "$CHROMIUM")'","args":['$args']}}}}'
+	wd POST /session "$caps" || {
+		grep -E 'ERROR|SEVERE|WARNING' "$tmp/chromedriver.log" 2>/dev/null |
+		    tail -n 10 >>"$tmp/err"
+		fatal "a new WebDriver session ($(wd_error))"
+	}
+	sid=$(sed -n 's/.*"sessionId":"\([^"]*\)".*/\1/p' "$tmp/wd.json")
+	[ -n "$sid" ] || fatal "the new session has a sessionId"
+	# should the session not be deleted, cleanup still ends Chromium
+	pids="$pids $(ps -o pid= --ppid "$cd_pid" 2>/dev/null | tr '\n' ' ')"
+	ok "headless Chromium session up in $(($(date +%s) - t_session)) s"
+}
