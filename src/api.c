@@ -173,10 +173,47 @@ voucher_xml(struct buf *b, const struct voucher *v)
 	buf_append_str(b, "  </voucher>\n");
 }
 
+/* ERRORS.md's meaning of each reason: the same for every shop, in English
+ * for integrators; the element's text is the shop's own <Voucher-Txt>. */
+static const char *const reason_meanings[] = {
+	[1] = "no code entered",
+	[2] = "unknown code",
+	[3] = "not yet valid",
+	[4] = "expired",
+	[5] = "used up",
+	[6] = "invalidated",
+	[7] = "not valid in this shop or channel",
+	[8] = "currency not supported",
+	[9] = "minimum order value not reached",
+	[10] = "no eligible product",
+	[11] = "login required",
+	[12] = "already used by this customer",
+	[13] = "maximum number of redemptions reached",
+	[14] = "new customers only",
+	[15] = "cannot be combined",
+	[16] = "too many vouchers",
+	[17] = "login required to bind this voucher",
+	[18] = "bound to another customer",
+	[19] = "reserved elsewhere",
+	[20] = "too many failed attempts",
+	[21] = "only extra costs would be covered",
+	[22] = "already in this basket",
+	[23] = "external code not allowed",
+	[24] = "vouchers cannot buy vouchers",
+	[25] = "customer discount already applies",
+	[26] = "not yet activated",
+	[27] = "temporary error",
+	[28] = "malformed input",
+};
+
 static void
 reason_xml(struct buf *b, const struct voucher_conf *c, unsigned r)
 {
-	buf_printf(b, "  <reason code=\"%u\">", r);
+	buf_printf(b, "  <reason code=\"%u\"", r);
+	if (r < sizeof(reason_meanings) / sizeof(reason_meanings[0]) &&
+	    reason_meanings[r] != NULL)
+		buf_printf(b, " meaning=\"%s\"", reason_meanings[r]);
+	buf_append_char(b, '>');
 	esc(b, conf_reason_text(c, r));
 	buf_append_str(b, "</reason>\n");
 }

@@ -297,7 +297,7 @@ pos p-reserve 0 reserve POS-TEST-1 10.00 S-1001
 has p-reserve '<reserved-until>'
 has p-reserve 'request-id="pos-'
 pos p-held 1 -k "$(cat "$tmp/kasse-2.key")" reserve POS-TEST-1 5.00 S-2001
-has p-held '<reason code="19">'
+has p-held '<reason code="19"'
 has p-held '<reserved-until>'
 pos p-redeem 0 redeem POS-TEST-1 10.00 S-1001
 has p-redeem '<amount>10.00</amount>'
@@ -307,7 +307,7 @@ pos p-reserve2 0 reserve POS-TEST-1 5.00 S-1002
 pos p-cancel 0 cancel POS-TEST-1 S-1002
 has p-cancel '<amount>5.00</amount>'
 pos p-cancel2 1 cancel POS-TEST-1 S-1002
-has p-cancel2 '<reason code="2">'
+has p-cancel2 '<reason code="2"'
 pos p-free 0 -k "$(cat "$tmp/kasse-2.key")" check POS-TEST-1 5.00
 has p-free '<balance>20.00</balance>'
 pos p-ledger 0 ledger POS-TEST-1

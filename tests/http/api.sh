@@ -308,6 +308,9 @@ want c4 "check OPS-1 by its own sale T-1" 200 done
     { bad "the own sale's check: the held 30.00 until $until1"; show "$tmp/c4.body"; }
 ask c5 check erp - code=OPS-1 transaction=T-9
 want c5 "check OPS-1 by another sale T-9" 200 refused 19
+grep -q '<reason code="19" meaning="reserved elsewhere">' "$tmp/c5.body" &&
+    ok "a refusal names the reason's meaning of ERRORS.md" ||
+    { bad "a refusal names the reason's meaning of ERRORS.md"; show "$tmp/c5.body"; }
 
 ask r2 redeem erp id-r2 code=OPS-1 transaction=T-1 amount=30.00
 want r2 "redeem 30.00 from the reservation of T-1" 200 done
