@@ -1011,6 +1011,42 @@ admin_page_name(const char *page)
 	return strncmp(page, "admin_", 6) == 0;
 }
 
+/*
+ * The pages' one stylesheet (templates/admin_style.htm), for everyone: the
+ * login page needs it before anyone is logged in, and it holds no data.
+ */
+static void
+stylesheet(struct shop_env *e, const struct http_request *rq,
+    struct http_response *rs)
+{
+	struct http_request css = *rq;
+	struct tmpl_data data;
+	const struct tmpl *t;
+	struct buf err = BUF_INIT;
+
+	if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) {
+		page_text(rs, "405 Method Not Allowed", "GET, bitte.");
+		buf_append_str(&rs->headers, "Allow: GET, HEAD\r\n");
+		return;
+	}
+	css.page = "admin_style.htm";
+	if (page_get(e, &css, rs, &t) != WS_OK)
+		return;
+	memset(&data, 0, sizeof(data));
+	data.conf = e->conf;
+	buf_reset(&rs->body);
+	if (tmpl_render(t, &data, &rs->body, &err) != WS_OK) {
+		e->log("admin admin_style.htm: %s", buf_cstr(&err));
+		buf_reset(&rs->body);
+		page_text(rs, "500 Internal Server Error", "Die Seite kann "
+		    "gerade nicht angezeigt werden.");
+	} else {
+		snprintf(rs->status, sizeof(rs->status), "200 OK");
+		rs->content_type = "text/css; charset=utf-8";
+	}
+	buf_free(&err);
+}
+
 void
 admin_handle(struct shop_env *e, const struct http_request *rq,
     struct http_response *rs)
@@ -1020,6 +1056,10 @@ admin_handle(struct shop_env *e, const struct http_request *rq,
 	bool found;
 	enum ws_status st;
 
+	if (strcmp(rq->page, "admin.css") == 0) {
+		stylesheet(e, rq, rs);
+		return;
+	}
 	if (strcmp(rq->page, "charge.csv") != 0 && !admin_page_name(rq->page)) {
 		if (rq->page[0] == '\0') {
 			redirect(rs, "/admin/admin_search.htm");

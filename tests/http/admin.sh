@@ -262,11 +262,21 @@ page n3 - nope.htm
 want n3 404 "GET /admin/nope.htm"
 get n4 - "$admin/admin_search.htm" -X PUT
 want n4 405 "PUT /admin/admin_search.htm"
+# the pages' one stylesheet: for everyone, it holds no data
+page n5 - admin.css
+want n5 200 "GET /admin/admin.css without login"
+tr -d '\r' <"$tmp/n5.head" | grep -qi '^Content-Type: text/css' && has n5 'font-family' &&
+    ok "admin.css is the pages' stylesheet (text/css)" ||
+    { bad "admin.css is the pages' stylesheet (text/css)"; show "$tmp/n5.head"; }
+get n6 - "$admin/admin.css" -X POST --data x=1
+want n6 405 "POST /admin/admin.css"
 
 # --- 2. the login page and its session ------------------------------------------------
 rm -f "$tmp/a.jar"
 page lp a admin_login.htm
 want lp 200 "GET /admin/admin_login.htm"
+has lp '<link rel="stylesheet" href="admin.css">' && ok "the login page links admin.css" ||
+    bad "the login page links admin.css"
 sc=$(set_cookie lp)
 case $sc in
 *"WSADMIN="*) ok "the login page sets a WSADMIN cookie" ;;
